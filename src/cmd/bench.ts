@@ -1,0 +1,31 @@
+import { runStorageBench } from '../../bench/storage.js';
+import { parseFlags, UsageError } from './flags.js';
+
+const SUITES: Record<string, { about: string; run: (argv: string[]) => Promise<number> }> = {
+  storage: { about: 'the SQLite store against a real etcd: writes, lists, watch delivery', run: runStorageBench },
+};
+
+const PLANNED = ['api', 'scheduler', 'density', 'pod-startup'];
+
+export async function runBench(argv: string[]): Promise<number> {
+  const [suite, ...rest] = argv;
+  if (!suite || suite === '--help' || suite === '-h') {
+    parseFlags([], {});
+    process.stdout.write(
+      'Usage: k8ts bench SUITE [flags]\n\nSuites:\n' +
+        Object.entries(SUITES)
+          .map(([name, s]) => `  ${name.padEnd(12)} ${s.about}\n`)
+          .join(''),
+    );
+    return suite ? 0 : 2;
+  }
+  const s = SUITES[suite];
+  if (!s) {
+    if (PLANNED.includes(suite)) {
+      process.stderr.write(`k8ts bench: the "${suite}" suite is not built yet\n`);
+      return 2;
+    }
+    throw new UsageError(`unknown suite "${suite}" (have: ${Object.keys(SUITES).join(', ')})`);
+  }
+  return s.run(rest);
+}

@@ -1,0 +1,7 @@
+import { MemoryStore } from '../../src/storage/index.js';
+import { storeConformance } from './conformance.js';
+
+storeConformance('memory', async () => {
+  const store = new MemoryStore();
+  return { store, cleanup: () => store.close() };
+});
