@@ -207,7 +207,7 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
       await s.create(`${p}0005x`, enc('late'));
       await s.delete(`${p}020`);
       const seen = first.kvs.map((kv) => kv.key);
-      let cont = first.continue;
+      let cont: string | undefined = first.continue;
       while (cont) {
         const page = await s.list(p, { limit: 10, continue: cont });
         assert.equal(page.revision, first.revision);
