@@ -1,10 +1,23 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import {
+  AdmissionChain,
+  ApiServer,
+  bootstrapCluster,
+  builtinBehaviours,
+  MastersAuthorizer,
+  NamespaceLifecycle,
+  PublicInfoAuthorizer,
+  Registry,
+  UnionAuthenticator,
+  UnionAuthorizer,
+  X509Authenticator,
+} from './apiserver/index.js';
+import { ensureClusterPki, kubeconfigYaml } from './pki/index.js';
 import { Compactor, openStore, type Datastore, type Store } from './storage/index.js';
+import { realClock, type Clock } from './util/clock.js';
 import { logger } from './util/log.js';
-import { versionInfo } from './version.js';
 
 export interface ServerOptions {
   /** Everything the server writes lives here. Default ~/.k8ts. */
@@ -18,85 +31,115 @@ export interface ServerOptions {
   etcdEndpoints?: string[];
   /** How often history is compacted (default 5 minutes, as kube-apiserver). */
   compactionIntervalMs?: number;
+  clock?: Clock;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly kubeconfigPath: string;
   readonly store: Store;
+  readonly registry: Registry;
   /** Stops every component and closes the store; idempotent. */
   stop(): Promise<void>;
 }
 
 const log = logger('server');
 
-/** Starts the control plane in this process and resolves once it is ready. */
-export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const dataDir = opts.dataDir ?? join(homedir(), '.k8ts');
-  mkdirSync(dataDir, { recursive: true });
-  const store = await openStore({
-    datastore: opts.datastore ?? 'sqlite',
-    dataDir,
-    etcdEndpoints: opts.etcdEndpoints,
-  });
-  const abort = new AbortController();
-  const compactor = new Compactor(store, {
-    intervalMs: opts.compactionIntervalMs,
-    onCompact: (r) => {
-      if ('error' in r) log.warn('compaction failed', { error: r.error });
-      else log.debug('compacted', { revision: r.revision });
-    },
-  });
-  const compacting = compactor.run(abort.signal);
-
-  let ready = false;
-  const server: Server = createServer((req, res) => handle(req, res, () => ready));
-  const bindAddress = opts.bindAddress ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, bindAddress, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
-  const url = `http://${host}:${port}`;
-  ready = true;
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      ready = false;
-      abort.abort();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await compacting;
-      await store.close();
-    })());
-
-  return { url, kubeconfigPath: join(dataDir, 'kubeconfig.yaml'), store, stop };
+function primaryIPv4(): string | undefined {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, isReady: () => boolean): void {
-  const path = (req.url ?? '/').split('?')[0];
-  const text = (code: number, body: string) => {
-    res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(body);
-  };
-  switch (path) {
-    case '/healthz':
-    case '/livez':
-      return text(200, 'ok');
-    case '/readyz':
-      return isReady() ? text(200, 'ok') : text(500, 'not ready');
-    case '/version':
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(versionInfo(), null, 2));
-    default:
-      return text(404, '404 page not found');
+/** Starts the control plane in this process and resolves once it is ready (as /readyz). */
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const clock = opts.clock ?? realClock;
+  const dataDir = opts.dataDir ?? join(homedir(), '.k8ts');
+  mkdirSync(dataDir, { recursive: true });
+  const bindAddress = opts.bindAddress ?? '127.0.0.1';
+  const wildcard = bindAddress === '0.0.0.0' || bindAddress === '::';
+  const advertiseAddress = wildcard ? (primaryIPv4() ?? '127.0.0.1') : bindAddress;
+  const hosts = [
+    '127.0.0.1',
+    'localhost',
+    hostname(),
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    'kubernetes.default.svc.cluster.local',
+    '10.96.0.1',
+    advertiseAddress,
+    ...(wildcard ? [] : [bindAddress]),
+  ];
+  const [pki, store] = await Promise.all([
+    ensureClusterPki(join(dataDir, 'pki'), [...new Set(hosts)]),
+    openStore({ datastore: opts.datastore ?? 'sqlite', dataDir, etcdEndpoints: opts.etcdEndpoints, clock }),
+  ]);
+  const abort = new AbortController();
+  let registry: Registry | undefined;
+  let api: ApiServer | undefined;
+  let compacting: Promise<void> | undefined;
+  let ready = false;
+  try {
+    const namespaces = () => registry!.preferred('', 'namespaces')!;
+    const admission = new AdmissionChain([
+      new NamespaceLifecycle(async (name) => {
+        try {
+          return (await namespaces().get('', name)).obj;
+        } catch {
+          return undefined;
+        }
+      }),
+    ]);
+    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store) });
+    await registry.start();
+    const compactor = new Compactor(store, {
+      intervalMs: opts.compactionIntervalMs,
+      clock,
+      onCompact: (r) => {
+        if ('error' in r) log.warn('compaction failed', { error: r.error });
+        else log.debug('compacted', { revision: r.revision });
+      },
+    });
+    compacting = compactor.run(abort.signal);
+    api = new ApiServer({
+      registry,
+      clock,
+      authenticator: new UnionAuthenticator([new X509Authenticator()]),
+      authorizer: new UnionAuthorizer([new MastersAuthorizer(), new PublicInfoAuthorizer()]),
+      tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem },
+      bindAddress,
+      port: opts.port ?? 0,
+      readyChecks: { 'informer-sync': () => ready, 'poststarthook/bootstrap-controller': () => ready },
+    });
+    const listened = await api.listen();
+    const port = Number(new URL(listened).port);
+    await bootstrapCluster(registry, { advertiseAddress, port });
+    const url = wildcard ? `https://127.0.0.1:${port}` : listened;
+    const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
+    const tmp = `${kubeconfigPath}.tmp`;
+    writeFileSync(tmp, kubeconfigYaml({ server: url, caPem: pki.ca.certPem, client: pki.admin }), { mode: 0o600 });
+    renameSync(tmp, kubeconfigPath);
+    ready = true;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        ready = false;
+        abort.abort();
+        await api!.close();
+        await registry!.stop();
+        await compacting;
+        await store.close();
+      })());
+    return { url, kubeconfigPath, store, registry, stop };
+  } catch (e: unknown) {
+    abort.abort();
+    await api?.close().catch(() => {});
+    await registry?.stop().catch(() => {});
+    await compacting;
+    await store.close().catch(() => {});
+    throw e;
   }
 }

@@ -1,0 +1,1 @@
+export { X509Authenticator, UnionAuthenticator, type Authenticator } from './authenticator.js';

@@ -1,0 +1,10 @@
+export { ApiServer, type ApiServerOptions, type PathHandler } from './server.js';
+export { Registry, type RegistryOptions, type TypeBehaviour } from './registry/registry.js';
+export { builtinBehaviours, type StrategyOverlay } from './registry/behaviours.js';
+export { bootstrapCluster, SYSTEM_NAMESPACES } from './bootstrap.js';
+export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes } from './admission/interface.js';
+export { NamespaceLifecycle } from './admission/plugins/namespace-lifecycle.js';
+export { X509Authenticator, UnionAuthenticator, type Authenticator } from './authn/index.js';
+export { MastersAuthorizer, PublicInfoAuthorizer, UnionAuthorizer, type Authorizer } from './authz/index.js';
+export { systemContext, type RequestContext, type UserInfo } from './registry/context.js';
+export type { ResourceStore, StoredObject } from './registry/resource-store.js';
