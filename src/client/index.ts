@@ -1,0 +1,2 @@
+export { loadKubeconfig, type ClusterCredentials } from './kubeconfig.js';
+export { RestClient, type RestRequest, type RestResponse } from './rest.js';
