@@ -1,6 +1,7 @@
 import { isObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Store } from '../../storage/index.js';
 import { serviceBehaviour } from './core/services.js';
+import { CONVERSIONS } from './conversions.js';
 import type { TypeBehaviour } from './registry.js';
 import type { NameRule, TypeStrategy } from './strategy.js';
 
@@ -124,7 +125,7 @@ export type StrategyOverlay = Record<string, Partial<TypeStrategy>>;
  */
 export function builtinBehaviours(store: Store, overlays: StrategyOverlay[] = []): Record<string, TypeBehaviour> {
   const out: Record<string, TypeBehaviour> = {};
-  const keys = new Set([...GENERATION, ...Object.keys(NAME_RULES), ...CREATE_ON_UPDATE, ...Object.keys(SPECIFIC), ...overlays.flatMap((o) => Object.keys(o))]);
+  const keys = new Set([...Object.keys(CONVERSIONS), ...GENERATION, ...Object.keys(NAME_RULES), ...CREATE_ON_UPDATE, ...Object.keys(SPECIFIC), ...overlays.flatMap((o) => Object.keys(o))]);
   const svc = serviceBehaviour(store);
   keys.add('/services');
   for (const key of keys) {
@@ -153,7 +154,7 @@ export function builtinBehaviours(store: Store, overlays: StrategyOverlay[] = []
         }
       }
     }
-    out[key] = { strategy, hooks: key === '/services' ? svc.hooks : undefined };
+    out[key] = { strategy, hooks: key === '/services' ? svc.hooks : undefined, conversions: CONVERSIONS[key] };
   }
   return out;
 }
