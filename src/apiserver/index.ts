@@ -8,3 +8,4 @@ export { X509Authenticator, UnionAuthenticator, type Authenticator } from './aut
 export { MastersAuthorizer, PublicInfoAuthorizer, UnionAuthorizer, type Authorizer } from './authz/index.js';
 export { systemContext, type RequestContext, type UserInfo } from './registry/context.js';
 export type { ResourceStore, StoredObject } from './registry/resource-store.js';
+export { InProcessClient } from './in-process-client.js';

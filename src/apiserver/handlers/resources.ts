@@ -9,7 +9,6 @@ import type { RequestInfo } from '../request-info.js';
 import type { DeleteOptions, FieldValidation, RequestContext, UserInfo } from '../registry/context.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
-import { applyPatchBody } from './patch-adapter.js';
 import { transformList, transformOne } from './transform.js';
 import { serveWatch } from './watch.js';
 import type { SubresourceHandlers } from './subresources.js';
@@ -224,18 +223,7 @@ export async function patchObject(
   } catch (e: unknown) {
     throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
   }
-  return rs.update(
-    ctx,
-    namespace,
-    name,
-    (current) => {
-      if (!current) throw errors.notFound({ group: rs.desc.group, resource: rs.desc.resource }, name);
-      const patched = applyPatchBody(kind, current, patch);
-      if (!isObject(patched)) throw errors.badRequest('the patch produced something other than an object');
-      return patched as KubeObject;
-    },
-    { subresource },
-  );
+  return rs.patch(ctx, namespace, name, kind, patch, { subresource });
 }
 
 async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {

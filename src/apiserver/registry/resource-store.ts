@@ -21,6 +21,7 @@ import { compileFilter, type ObjectFilter } from './filter.js';
 import { namespacePrefix, objectKey, type ResourceDescriptor } from './resource.js';
 import type { CachedObject, CacheWatch } from './watch-cache.js';
 import { validateCommon, validateCommonUpdate } from './validate-common.js';
+import { applyPatchBody, type PatchKind } from './patching.js';
 
 /** A stored object as the registry returns it: decoded, with its JSON and revision. */
 export interface StoredObject {
@@ -497,6 +498,32 @@ export class ResourceStore {
         throw e;
       }
     }
+  }
+
+  /**
+   * Applies a decoded patch body to the current object, in a retried update: without a
+   * resourceVersion in the patch, a concurrent write makes it re-apply to the new state.
+   */
+  patch(
+    ctx: RequestContext,
+    namespace: string,
+    name: string,
+    kind: PatchKind,
+    patch: unknown,
+    opts: { subresource?: string } = {},
+  ): Promise<{ object: StoredObject; created: boolean }> {
+    return this.update(
+      ctx,
+      namespace,
+      name,
+      (current) => {
+        if (!current) throw errors.notFound(this.gr, name);
+        const patched = applyPatchBody(kind, current, patch);
+        if (!isObject(patched)) throw errors.badRequest('the patch produced something other than an object');
+        return patched as KubeObject;
+      },
+      opts,
+    );
   }
 
   private withName(obj: KubeObject, name: string): KubeObject {

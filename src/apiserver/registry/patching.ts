@@ -1,6 +1,7 @@
 import { errors } from '../../apimachinery/status.js';
 import { isObject } from '../../apimachinery/types.js';
-import type { BodyKind } from '../negotiation.js';
+/** The patch types of PATCH requests. */
+export type PatchKind = 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -14,7 +15,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /** Applies a patch body of the given kind to a copy of `current`. */
-export function applyPatchBody(kind: BodyKind, current: unknown, patch: unknown): unknown {
+export function applyPatchBody(kind: PatchKind, current: unknown, patch: unknown): unknown {
   switch (kind) {
     case 'merge-patch':
     case 'strategic-merge-patch':
