@@ -15,6 +15,7 @@ import { parseMediaRanges } from './negotiation.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import type { UserInfo } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
+import { reviewHandlers } from './registry/reviews.js';
 
 const log = logger('apiserver');
 
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   clock: Clock;
   authenticator: Authenticator;
   authorizer: Authorizer;
+  /** Validates bearer tokens for TokenReview. */
+  authenticateToken?: (token: string) => Promise<UserInfo | undefined>;
   tls: { certPem: string; keyPem: string; caPem: string };
   bindAddress: string;
   port: number;
@@ -70,6 +73,7 @@ export class ApiServer {
       registry: opts.registry,
       clock: opts.clock,
       subresources: new SubresourceHandlers({ clock: opts.clock, ...opts.subresources }),
+      virtualCreates: reviewHandlers({ authorizer: opts.authorizer, authenticateToken: opts.authenticateToken }),
       minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800,
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     };

@@ -114,4 +114,23 @@ describe('apiserver: serving, discovery and errors', () => {
     assert.equal(nf.message, 'deployments.apps "nope" not found');
     assert.deepEqual(nf.details, { name: 'nope', group: 'apps', kind: 'deployments' });
   });
+
+  it('answers the review APIs without storing anything', async () => {
+    const who = await c.req('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    assert.equal(who.status, 201);
+    assert.equal(who.json<Obj>().status.userInfo.username, 'admin');
+    assert.ok(who.json<Obj>().status.userInfo.groups.includes('system:masters'));
+    const can = await c.req('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      spec: { resourceAttributes: { verb: 'create', resource: 'pods', namespace: 'default' } },
+    });
+    assert.equal(can.json<Obj>().status.allowed, true);
+    const other = await c.req('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      spec: { user: 'bob', groups: [], resourceAttributes: { verb: 'get', resource: 'secrets', namespace: 'default' } },
+    });
+    assert.equal(other.json<Obj>().status.allowed, false);
+    assert.equal((await c.req('GET', '/apis/authorization.k8s.io/v1/subjectaccessreviews')).status, 405);
+  });
 });

@@ -9,6 +9,8 @@ import type { RequestInfo } from '../request-info.js';
 import type { DeleteOptions, FieldValidation, RequestContext, UserInfo } from '../registry/context.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
+import type { VirtualCreate } from '../registry/reviews.js';
+import { bindPod } from '../registry/subresource-ops.js';
 import { transformList, transformOne } from './transform.js';
 import { serveWatch } from './watch.js';
 import type { SubresourceHandlers } from './subresources.js';
@@ -24,6 +26,8 @@ export interface ResourceRequest {
 
 export interface ResourceHandlerDeps {
   registry: Registry;
+  /** Creates that compute an answer instead of storing (reviews), keyed `group/resource`. */
+  virtualCreates: Record<string, VirtualCreate>;
   clock: Clock;
   subresources: SubresourceHandlers;
   /** Default watch timeout (seconds), before the random spread; upstream's min-request-timeout. */
@@ -139,6 +143,19 @@ export async function handleResource(r: ResourceRequest, deps: ResourceHandlerDe
       const output = negotiateOutput(r.req.headers.accept);
       const ctx = requestContext(r);
       const body = await readObjectBody(r);
+      const virtual = deps.virtualCreates[`${d.group}/${d.resource}`];
+      if (virtual) {
+        if (!isObject(body)) throw errors.badRequest('the body of the request must be a JSON or YAML object');
+        const answer = await virtual(ctx, namespace, { ...(body as KubeObject), apiVersion: rs.apiVersion, kind: d.kind });
+        return sendObject(res, 201, answer, output);
+      }
+      if (d.group === '' && d.resource === 'bindings') {
+        // The bindings collection: POST a Binding named after the pod (what old schedulers do).
+        const name = isObject(body) && isObject(body.metadata) ? String(body.metadata.name ?? '') : '';
+        const pods = deps.registry.get('', 'v1', 'pods')!;
+        await bindPod(pods, ctx, namespace, name, body, deps.clock);
+        return sendObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, output);
+      }
       const s = await rs.create(ctx, namespace, body);
       writeWarnings(res, ctx.warnings);
       return sendObject(res, 201, s.obj, output, s.json);
