@@ -85,11 +85,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const namespaces = () => registry!.preferred('', 'namespaces')!;
     const admission = new AdmissionChain([
       new NamespaceLifecycle(async (name) => {
-        try {
-          return (await namespaces().get('', name)).obj;
-        } catch {
-          return undefined;
+        // As upstream: the watch cache first, a live read when it does not know the namespace.
+        for (const resourceVersion of ['0', undefined]) {
+          try {
+            return (await namespaces().get('', name, { resourceVersion })).obj;
+          } catch {
+            // not found here; try the next source
+          }
         }
+        return undefined;
       }),
     ]);
     registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store) });

@@ -133,8 +133,16 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
+    // The signal aborts when the client goes away; made lazily, most requests never need it.
+    let abort: AbortController | undefined;
+    const signal = (): AbortSignal => {
+      if (!abort) {
+        const ac = (abort = new AbortController());
+        if (res.writableFinished || res.destroyed) ac.abort();
+        else res.once('close', () => ac.abort());
+      }
+      return abort.signal;
+    };
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'https://k8ts.invalid');
@@ -149,14 +157,14 @@ export class ApiServer {
       if (!user) throw errors.unauthorized();
       const info = parseRequestInfo(req.method ?? 'GET', path, query);
       await this.authorize(user, info);
-      if (isLongRunning(info)) return await this.route(req, res, info, user, query, abort.signal);
+      if (isLongRunning(info)) return await this.route(req, res, info, user, query, signal);
       const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET');
       const limit = mutating ? (this.opts.maxMutatingInflight ?? 200) : (this.opts.maxReadonlyInflight ?? 400);
       if ((mutating ? this.mutatingInflight : this.readonlyInflight) >= limit) throw errors.tooManyRequests();
       if (mutating) this.mutatingInflight++;
       else this.readonlyInflight++;
       try {
-        await this.route(req, res, info, user, query, abort.signal);
+        await this.route(req, res, info, user, query, signal);
       } finally {
         if (mutating) this.mutatingInflight--;
         else this.readonlyInflight--;
@@ -209,10 +217,10 @@ export class ApiServer {
     info: RequestInfo,
     user: UserInfo,
     query: URLSearchParams,
-    signal: AbortSignal,
+    signal: () => AbortSignal,
   ): Promise<void> {
     if (info.isResourceRequest) {
-      return handleResource({ req, res, info, query, user, signal }, this.deps);
+      return handleResource({ req, res, info, query, user, get signal() { return signal(); } }, this.deps);
     }
     const path = info.path;
     for (const h of this.opts.pathHandlers ?? []) {

@@ -1,24 +1,63 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadKubeconfig, RestClient } from '../../src/client/index.js';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runK8ts, startServerProcess, tempDir } from './helpers.js';
 
 describe('k8ts CLI', () => {
-  it('k8ts server serves /readyz, /livez and /version, keeps data in --data-dir, and stops on SIGTERM', async () => {
+  it('k8ts server serves HTTPS with its own CA, writes a kubeconfig, keeps data in --data-dir, and stops on SIGTERM', async () => {
+    const dir = tempDir();
+    let srv: Awaited<ReturnType<typeof startServerProcess>> | undefined;
+    try {
+      srv = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent']);
+      assert.equal(srv.kubeconfig, join(dir.path, 'kubeconfig.yaml'));
+      assert.match(srv.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const client = new RestClient(loadKubeconfig(srv.kubeconfig));
+      try {
+        for (const p of ['/readyz', '/livez', '/healthz']) assert.equal((await client.request({ path: p })).status, 200, p);
+        const version = (await client.request({ path: '/version' })).json<{ major: string; minor: string; gitVersion: string }>();
+        assert.equal(version.major, '1');
+        assert.equal(version.minor, '32');
+        assert.match(version.gitVersion, /^v1\.32\./);
+        const ns = (await client.request({ path: '/api/v1/namespaces/default' })).json<{ metadata: { name: string } }>();
+        assert.equal(ns.metadata.name, 'default');
+      } finally {
+        client.close();
+      }
+      for (const f of ['db/state.db', 'pki/ca.crt', 'pki/server.crt', 'pki/admin.key', 'kubeconfig.yaml']) {
+        assert.ok(existsSync(join(dir.path, f)), `${f} lives in the data dir`);
+      }
+      const code = await srv.stop();
+      srv = undefined;
+      assert.equal(code, 0, 'clean exit on SIGTERM');
+    } finally {
+      await srv?.stop();
+      dir.remove();
+    }
+  });
+
+  it('keeps its PKI and data across restarts', async () => {
     const dir = tempDir();
     try {
-      const srv = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent']);
-      const ready = await fetch(`${srv.url}/readyz`);
-      assert.equal(ready.status, 200);
-      assert.equal((await fetch(`${srv.url}/livez`)).status, 200);
-      const version = (await (await fetch(`${srv.url}/version`)).json()) as { major: string; minor: string; gitVersion: string };
-      assert.equal(version.major, '1');
-      assert.equal(version.minor, '32');
-      assert.match(version.gitVersion, /^v1\.32\./);
-      assert.ok(existsSync(join(dir.path, 'db', 'state.db')), 'the sqlite store lives in the data dir');
-      const code = await srv.stop();
-      assert.equal(code, 0, `clean exit on SIGTERM; stderr:\n${srv.stderr()}`);
+      const first = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent']);
+      const ca1 = readFileSync(join(dir.path, 'pki', 'ca.crt'), 'utf8');
+      let client = new RestClient(loadKubeconfig(first.kubeconfig));
+      const created = await client.request({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { metadata: { name: 'keep' }, data: { a: '1' } } });
+      assert.equal(created.status, 201);
+      client.close();
+      assert.equal(await first.stop(), 0);
+      const second = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent']);
+      try {
+        assert.equal(readFileSync(join(dir.path, 'pki', 'ca.crt'), 'utf8'), ca1, 'the CA is reused');
+        client = new RestClient(loadKubeconfig(second.kubeconfig));
+        const got = await client.request({ path: '/api/v1/namespaces/default/configmaps/keep' });
+        assert.equal(got.status, 200);
+        assert.deepEqual(got.json<{ data: unknown }>().data, { a: '1' });
+        client.close();
+      } finally {
+        assert.equal(await second.stop(), 0);
+      }
     } finally {
       dir.remove();
     }

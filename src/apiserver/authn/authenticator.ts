@@ -17,9 +17,20 @@ export interface Authenticator {
  * kube-apiserver's --client-ca-file authenticator.
  */
 export class X509Authenticator implements Authenticator {
+  // The certificate of a connection never changes: decode it once per connection.
+  private readonly bySocket = new WeakMap<object, UserInfo | null>();
+
   async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     const sock = req.socket as TLSSocket;
     if (typeof sock.getPeerCertificate !== 'function') return undefined;
+    const cached = this.bySocket.get(sock);
+    if (cached !== undefined) return cached ? { ...cached, groups: [...cached.groups] } : undefined;
+    const user = this.fromSocket(sock);
+    this.bySocket.set(sock, user ?? null);
+    return user && { ...user, groups: [...user.groups] };
+  }
+
+  private fromSocket(sock: TLSSocket): UserInfo | undefined {
     const cert = sock.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) return undefined;
     if (!sock.authorized) {

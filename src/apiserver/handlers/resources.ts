@@ -63,7 +63,7 @@ export function requestContext(r: ResourceRequest): RequestContext {
   if (fieldManager !== undefined && fieldManager.length > 128) {
     throw errors.badRequest('fieldManager: Too long: may not be more than 128 bytes');
   }
-  return { user: r.user, dryRun: dryRun.length > 0, fieldManager, fieldValidation, warnings: [], signal: r.signal };
+  return { user: r.user, dryRun: dryRun.length > 0, fieldManager, fieldValidation, warnings: [] };
 }
 
 function intParam(q: URLSearchParams, name: string): number | undefined {

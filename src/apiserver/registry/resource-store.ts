@@ -378,7 +378,11 @@ export class ResourceStore {
       if ((await this.deps.store.get(this.key(namespace, name))).kv) throw errors.alreadyExists(this.gr, name);
       return { obj, json: JSON.stringify(obj), rv: 0 };
     }
-    await this.desc.hooks.beforeCreate?.(obj, ctx);
+    if (this.desc.hooks.beforeCreate) {
+      // Report a duplicate as AlreadyExists rather than as a failed allocation.
+      if ((await this.deps.store.get(this.key(namespace, name))).kv) throw errors.alreadyExists(this.gr, name);
+      await this.desc.hooks.beforeCreate(obj, ctx);
+    }
     try {
       const kv = await this.deps.store.create(this.key(namespace, name), encodeForStorage(this.toStorage(obj)));
       return this.decode(kv);

@@ -207,7 +207,8 @@ export class SqliteStore implements Store {
     this.flushScheduled = false;
     const out = this.outbox;
     this.outbox = [];
-    for (const m of out) this.worker.postMessage(m);
+    // One message per turn: structured-clone and wake-up costs are per message.
+    this.worker.postMessage(out);
   }
 
   private check(): void {

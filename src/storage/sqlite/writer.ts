@@ -216,8 +216,8 @@ function finishClose(): void {
   port.close();
 }
 
-port.on('message', (m: WriterRequest) => {
-  queue.push(m);
+port.on('message', (m: WriterRequest[]) => {
+  for (const r of m) queue.push(r);
   schedule();
 });
 
