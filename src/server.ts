@@ -14,6 +14,14 @@ import {
   UnionAuthorizer,
   X509Authenticator,
 } from './apiserver/index.js';
+import { registryLister } from './apiserver/admission/lister.js';
+import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
+import {
+  DefaultIngressClass,
+  DefaultStorageClass,
+  StorageObjectInUseProtection,
+  TaintNodesByCondition,
+} from './apiserver/admission/plugins/storage-and-nodes.js';
 import { ensureClusterPki, kubeconfigYaml } from './pki/index.js';
 import { Compactor, openStore, type Datastore, type Store } from './storage/index.js';
 import { realClock, type Clock } from './util/clock.js';
@@ -83,6 +91,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let ready = false;
   try {
     const namespaces = () => registry!.preferred('', 'namespaces')!;
+    const lister = registryLister(() => registry!);
+    // Upstream's default plugin order.
     const admission = new AdmissionChain([
       new NamespaceLifecycle(async (name) => {
         // As upstream: the watch cache first, a live read when it does not know the namespace.
@@ -95,6 +105,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         }
         return undefined;
       }),
+      new ServiceAccountAdmission(lister),
+      new TaintNodesByCondition(),
+      new PriorityAdmission(lister),
+      new DefaultTolerationSeconds(),
+      new DefaultStorageClass(lister),
+      new StorageObjectInUseProtection(),
+      new DefaultIngressClass(lister),
     ]);
     registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store) });
     await registry.start();

@@ -70,3 +70,49 @@ export function runK8ts(args: string[]): Promise<{ code: number | null; stdout: 
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The real kubectl binaries shipped on these machines (kubectl.1.27 ... kubectl.1.33). */
+export const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
+
+export function kubectlBinary(minor = 32): string {
+  return `${KUBECTL_DIR}/kubectl.1.${minor}`;
+}
+
+export interface KubectlResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs real kubectl against a kubeconfig; never throws for a non-zero exit. */
+export function kubectl(
+  kubeconfig: string,
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string>; minor?: number; timeoutMs?: number } = {},
+): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(kubectlBinary(opts.minor), args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+    else child.stdin!.end();
+  });
+}
+
+/** kubectl that must succeed: returns stdout, throws with stderr otherwise. */
+export async function kubectlOk(kubeconfig: string, args: string[], opts: Parameters<typeof kubectl>[2] = {}): Promise<string> {
+  const r = await kubectl(kubeconfig, args, opts);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
