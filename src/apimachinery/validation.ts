@@ -37,8 +37,9 @@ export const IS_NEGATIVE_ERROR_MSG = 'must be greater than or equal to 0';
 /** Upstream's message for changed immutable fields (FieldImmutableErrorMsg). */
 export const FIELD_IMMUTABLE_ERROR_MSG = 'field is immutable';
 
-// Byte length, as Go's len(): limits are in bytes, not UTF-16 units.
-const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
+// Byte length, as Go's len(): limits are in bytes, not UTF-16 units. Tolerates non-strings
+// from unchecked JSON rather than throwing.
+const byteLength = (s: string) => Buffer.byteLength(String(s), 'utf8');
 
 // ---------------------------------------------------------------------------------------
 // Qualified names and label values
