@@ -1,4 +1,5 @@
 import type { FieldPath } from './field-path.js';
+import { goQuote } from './go-format.js';
 
 /**
  * Validation errors about one field, as upstream's field.Error: a type (which becomes the
@@ -61,9 +62,28 @@ export class FieldError {
   }
 }
 
-/** Prints a bad value as Go's %#v-ish rendering in upstream messages: strings quoted. */
+/**
+ * A bad value already rendered the way upstream prints it, for values whose Go rendering
+ * is not their JSON (Go's `%#v` of a slice or struct, `time.Time`'s String()).
+ */
+export class RenderedValue {
+  constructor(readonly text: string) {}
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Wraps a pre-rendered bad value; see RenderedValue. */
+export const rendered = (text: string) => new RenderedValue(text);
+
+/**
+ * Prints a bad value as upstream's field.Error does: strings as Go's `%q`, numbers and
+ * booleans plainly, null for nothing, pre-rendered values verbatim, anything else as JSON.
+ */
 export function formatValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof RenderedValue) return v.text;
+  if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === null || v === undefined) return 'null';
   try {
@@ -86,7 +106,7 @@ export const fieldErrors = {
       FieldErrorType.NotSupported,
       p(path),
       value,
-      valid.length ? `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` : '',
+      valid.length ? `supported values: ${valid.map((v) => goQuote(v)).join(', ')}` : '',
     ),
   duplicate: (path: FieldPath | string, value: unknown) => new FieldError(FieldErrorType.Duplicate, p(path), value, ''),
   notFound: (path: FieldPath | string, value: unknown) => new FieldError(FieldErrorType.NotFound, p(path), value, ''),
@@ -100,3 +120,21 @@ export const fieldErrors = {
 };
 
 export type FieldErrorList = FieldError[];
+
+/**
+ * The text of a field error list as upstream's `ErrorList.ToAggregate().Error()` prints it:
+ * duplicates (by message) dropped, one error bare, several as `[a, b]`; '' for none.
+ * Unlike FieldError.message(), an empty field still prints its `: ` separator, as Go does.
+ */
+export function aggregateMessage(list: readonly FieldError[]): string {
+  const seen = new Set<string>();
+  const msgs: string[] = [];
+  for (const e of list) {
+    const m = `${e.field}: ${e.body()}`;
+    if (seen.has(m)) continue;
+    seen.add(m);
+    msgs.push(m);
+  }
+  if (msgs.length === 0) return '';
+  return msgs.length === 1 ? msgs[0]! : `[${msgs.join(', ')}]`;
+}

@@ -1,4 +1,5 @@
-import type { FieldError } from './field-errors.js';
+import { aggregateMessage, type FieldError } from './field-errors.js';
+import { goQuote } from './go-format.js';
 
 /** meta/v1 StatusCause. */
 export interface StatusCause {
@@ -133,10 +134,11 @@ export const errors = {
   modified: (gr: GroupResource, name: string) =>
     errors.conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again'),
 
+  /** As upstream's NewInvalid: the message aggregates the errors (duplicates dropped). */
   invalid: (gk: GroupKind, name: string, fieldErrors: readonly FieldError[]) => {
-    const rendered = fieldErrors.map((e) => e.message());
-    const list = rendered.length === 1 ? rendered[0]! : `[${rendered.join(', ')}]`;
-    return new StatusError(422, StatusReason.Invalid, `${qualifiedKind(gk)} "${name}" is invalid: ${list}`, {
+    const list = aggregateMessage(fieldErrors);
+    const head = `${qualifiedKind(gk)} ${goQuote(name)} is invalid`;
+    return new StatusError(422, StatusReason.Invalid, list ? `${head}: ${list}` : head, {
       name: name || undefined,
       group: gk.group || undefined,
       kind: gk.kind,
