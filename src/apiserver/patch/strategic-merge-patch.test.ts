@@ -385,6 +385,20 @@ describe('strategic merge patch: kubectl apply (three-way patches)', () => {
       }),
     },
     {
+      name: 'replaces a finalizer: $setElementOrder, an addition and a $deleteFromPrimitiveList in one patch',
+      original: pod,
+      patch: {
+        metadata: {
+          '$setElementOrder/finalizers': ['b.example.com/f', 'c.example.com/f'],
+          '$deleteFromPrimitiveList/finalizers': ['a.example.com/f'],
+          finalizers: ['c.example.com/f'],
+        },
+      },
+      want: podWith((p) => {
+        p.metadata.finalizers = ['b.example.com/f', 'c.example.com/f'];
+      }),
+    },
+    {
       name: 'merges scalars in $setElementOrder order, server-only values after (upstream "merge lists of scalars")',
       original: podWith((p) => {
         p.metadata.finalizers = ['1', '2', '4'];
@@ -715,6 +729,12 @@ describe('strategic merge patch: kubectl patch -p', () => {
       want: podWith((p) => {
         p.metadata.labels = { only: 'this' } as never;
       }),
+    },
+    {
+      name: '$patch: replace at the top replaces the whole object',
+      original: pod,
+      patch: { $patch: 'replace', kind: 'Pod', metadata: { name: 'q', '$setElementOrder/finalizers': [] } },
+      want: { kind: 'Pod', metadata: { name: 'q' } },
     },
     {
       name: '$patch: delete on a map leaves it empty (upstream "delete map from nested map")',
