@@ -4,7 +4,15 @@
  * default NAME / CREATED AT table for the rest.
  */
 
-export { buildTable, columnDefinitions, hasPrinter, DEFAULT_COLUMNS, type BuildTableOptions } from './table.js';
+export {
+  buildTable,
+  buildCustomResourceTable,
+  columnDefinitions,
+  hasPrinter,
+  DEFAULT_COLUMNS,
+  CUSTOM_RESOURCE_DEFAULT_COLUMNS,
+  type BuildTableOptions,
+} from './table.js';
 export { humanDuration, translateTimestampSince, parseTime, formatRFC3339 } from './duration.js';
 export { formatQuantity } from './quantity.js';
 export { formatLabels, formatLabelSelector } from './selectors.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { BUILTIN_RESOURCES } from '../resources.js';
 import { isBadRequest, StatusError } from '../../apimachinery/status.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { buildTable, columnDefinitions, DEFAULT_COLUMNS, hasPrinter } from './index.js';
+import { buildCustomResourceTable, buildTable, columnDefinitions, DEFAULT_COLUMNS, hasPrinter } from './index.js';
 
 const NOW = Date.UTC(2024, 5, 1, 12, 0, 0);
 
@@ -239,5 +239,40 @@ describe('coverage of the built-in resources', () => {
       const want = r.kind === 'PersistentVolume' || r.kind === 'PersistentVolumeClaim' ? 1 : r.kind === 'PriorityClass' ? -1 : 0;
       assert.equal(extra, want, r.kind);
     }
+  });
+});
+
+describe('custom resource table without printer columns', () => {
+  it('prints NAME and a human AGE', () => {
+    const widget = (name: string, creationTimestamp?: string): KubeObject => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name, namespace: 'default', ...(creationTimestamp === undefined ? {} : { creationTimestamp }) },
+    });
+    const table = buildCustomResourceTable(
+      'Widget',
+      'example.com',
+      'v1',
+      [widget('a', '2024-06-01T11:55:00Z'), widget('b'), widget('c', 'soon'), widget('d', '0001-01-01T00:00:00Z')],
+      { now: NOW, resourceVersion: '5' },
+    );
+    assert.deepEqual(
+      table.columnDefinitions!.map((c) => [c.name, c.type, c.format, c.priority]),
+      [
+        ['Name', 'string', 'name', 0],
+        ['Age', 'date', '', 0],
+      ],
+    );
+    assert.deepEqual(
+      table.rows!.map((r) => r.cells),
+      [
+        ['a', '5m'],
+        ['b', null],
+        ['c', '<invalid>'],
+        ['d', '<unknown>'],
+      ],
+    );
+    assert.deepEqual(table.metadata, { resourceVersion: '5' });
+    assert.deepEqual(buildCustomResourceTable('Widget', 'example.com', 'v1', [], { now: NOW }).rows, []);
   });
 });

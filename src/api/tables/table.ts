@@ -6,7 +6,7 @@
 import { errors, isStatusError } from '../../apimachinery/status.js';
 import { apiVersionOf, type KubeObject } from '../../apimachinery/types.js';
 import { column } from './columns.js';
-import { formatRFC3339 } from './duration.js';
+import { formatRFC3339, humanDuration, parseTime } from './duration.js';
 import { adapterFor, printerFor } from './registry.js';
 import {
   IncludeObject,
@@ -44,6 +44,15 @@ export interface BuildTableOptions {
 export const DEFAULT_COLUMNS: readonly TableColumnDefinition[] = [
   column('Name', 'string', 'Name of the object, unique within its namespace or the cluster.', { format: 'name' }),
   column('Created At', 'date', 'When the object was created, in UTC.'),
+];
+
+/**
+ * The columns apiextensions-apiserver serves for a custom resource version that declares no
+ * additionalPrinterColumns: NAME and an AGE computed from `.metadata.creationTimestamp`.
+ */
+export const CUSTOM_RESOURCE_DEFAULT_COLUMNS: readonly TableColumnDefinition[] = [
+  DEFAULT_COLUMNS[0]!,
+  column('Age', 'date', 'Time elapsed since the object was created.'),
 ];
 
 /** The column definitions served for a kind (all of them, wide ones included). */
@@ -84,16 +93,7 @@ export function buildTable(
   const metaApiVersion = `meta.k8s.io/${tableVersion}`;
   const objectApiVersion = apiVersionOf(group, version);
 
-  const rowObject = (obj: KubeObject): TableRow['object'] => {
-    switch (include) {
-      case IncludeObject.None:
-        return null;
-      case IncludeObject.Object:
-        return obj.apiVersion !== undefined && obj.kind !== undefined ? obj : { apiVersion: objectApiVersion, kind, ...obj };
-      case IncludeObject.Metadata:
-        return { kind: 'PartialObjectMetadata', apiVersion: metaApiVersion, metadata: obj.metadata ?? {} };
-    }
-  };
+  const rowObject = rowObjectFor(include, metaApiVersion, objectApiVersion, kind);
 
   const printer = printerFor(group, kind);
   let columns: TableColumnDefinition[] | null;
@@ -119,6 +119,54 @@ export function buildTable(
     metadata: listMeta(options),
     columnDefinitions: columns,
     rows,
+  };
+}
+
+/**
+ * The Table for custom resources whose CRD version declares no additionalPrinterColumns, as
+ * apiextensions-apiserver builds it (NAME, AGE). Unlike the built-in default table the AGE
+ * cell is a human duration, null when the object has no creation timestamp. Tables for
+ * declared printer columns (JSONPath cells) are not built here.
+ */
+export function buildCustomResourceTable(
+  kind: string,
+  group: string,
+  version: string,
+  objects: readonly KubeObject[],
+  options: BuildTableOptions,
+): Table {
+  const include = parseIncludeObject(options.includeObject);
+  const now = typeof options.now === 'number' ? options.now : options.now.getTime();
+  const tableVersion = options.tableVersion ?? 'v1';
+  const rowObject = rowObjectFor(include, `meta.k8s.io/${tableVersion}`, apiVersionOf(group, version), kind);
+  return {
+    kind: 'Table',
+    apiVersion: `meta.k8s.io/${tableVersion}`,
+    metadata: listMeta(options),
+    columnDefinitions: options.noHeaders ? null : [...CUSTOM_RESOURCE_DEFAULT_COLUMNS],
+    rows: objects.map((obj) => ({ cells: [obj.metadata?.name ?? '', ageCell(obj.metadata?.creationTimestamp, now)], object: rowObject(obj) })),
+  };
+}
+
+/** A `date` column cell as the CRD convertor computes it from a JSON value. */
+function ageCell(value: unknown, now: number): string | null {
+  if (typeof value !== 'string') return null;
+  const t = parseTime(value);
+  if (t !== null) return humanDuration(now - t);
+  // Empty, "null" and the zero time parse as unset; anything else fails to parse.
+  return value === '' || value === 'null' || /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/.test(value) ? '<unknown>' : '<invalid>';
+}
+
+function rowObjectFor(include: IncludeObject, metaApiVersion: string, objectApiVersion: string, kind: string) {
+  return (obj: KubeObject): TableRow['object'] => {
+    switch (include) {
+      case IncludeObject.None:
+        return null;
+      case IncludeObject.Object:
+        return obj.apiVersion !== undefined && obj.kind !== undefined ? obj : { apiVersion: objectApiVersion, kind, ...obj };
+      case IncludeObject.Metadata:
+        return { kind: 'PartialObjectMetadata', apiVersion: metaApiVersion, metadata: obj.metadata ?? {} };
+    }
   };
 }
 
