@@ -31,7 +31,7 @@ export const deploymentPrinter: Printer = {
     ageColumn,
     containersColumn,
     imagesColumn,
-    selectorColumn('Label selector of the deployment\u2019s pods.'),
+    selectorColumn('Label selector of the deployment\'s pods.'),
   ],
   row(obj, ctx) {
     const spec = rec(obj.spec);
@@ -61,7 +61,7 @@ export const replicaSetPrinter: Printer = {
     ageColumn,
     containersColumn,
     imagesColumn,
-    selectorColumn('Label selector of the replica set\u2019s pods.'),
+    selectorColumn('Label selector of the replica set\'s pods.'),
   ],
   row(obj, ctx) {
     const spec = rec(obj.spec);
@@ -113,7 +113,7 @@ export const daemonSetPrinter: Printer = {
     ageColumn,
     containersColumn,
     imagesColumn,
-    selectorColumn('Label selector of the daemon set\u2019s pods.'),
+    selectorColumn('Label selector of the daemon set\'s pods.'),
   ],
   row(obj, ctx) {
     const spec = rec(obj.spec);

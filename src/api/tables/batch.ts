@@ -41,13 +41,13 @@ function jobStatus(obj: Parameters<Printer['row']>[0]): string {
 export const jobPrinter: Printer = {
   columns: [
     nameColumn,
-    column('Status', 'string', 'Summary of the job\u2019s conditions.'),
+    column('Status', 'string', 'Summary of the job\'s conditions.'),
     column('Completions', 'string', 'Succeeded pods out of the completions wanted.'),
     column('Duration', 'string', 'How long the job ran, or has been running.'),
     ageColumn,
     containersColumn,
     imagesColumn,
-    selectorColumn('Label selector of the job\u2019s pods.'),
+    selectorColumn('Label selector of the job\'s pods.'),
   ],
   row(obj, ctx) {
     const spec = rec(obj.spec);
@@ -87,7 +87,7 @@ export const cronJobPrinter: Printer = {
     ageColumn,
     containersColumn,
     imagesColumn,
-    selectorColumn('Label selector of the jobs\u2019 pods.'),
+    selectorColumn('Label selector of the jobs\' pods.'),
   ],
   row(obj, ctx) {
     const spec = rec(obj.spec);

@@ -93,7 +93,7 @@ export const priorityLevelConfigurationPrinter: Printer = {
   columns: [
     nameColumn,
     column('Type', 'string', 'Limited or Exempt.'),
-    column('NominalConcurrencyShares', 'string', 'Share of the server\u2019s concurrency limit.'),
+    column('NominalConcurrencyShares', 'string', 'Share of the server\'s concurrency limit.'),
     column('Queues', 'string', 'Number of queues.'),
     column('HandSize', 'string', 'Queues each flow is shuffle-sharded over.'),
     column('QueueLengthLimit', 'string', 'Requests each queue may hold.'),

@@ -183,7 +183,7 @@ export const podPrinter: Printer = {
   columns: [
     nameColumn,
     column('Ready', 'string', 'Ready containers out of all containers of the pod.'),
-    column('Status', 'string', 'Summary of the pod phase and its containers\u2019 states.'),
+    column('Status', 'string', 'Summary of the pod phase and its containers\' states.'),
     column('Restarts', 'string', 'Container restarts, and how long ago the last one was.'),
     ageColumn,
     column('IP', 'string', 'The first IP address allocated to the pod.', { priority: 1 }),
@@ -368,11 +368,11 @@ export const nodePrinter: Printer = {
   columns: [
     nameColumn,
     column('Status', 'string', 'Readiness of the node, and whether scheduling is disabled.'),
-    column('Roles', 'string', 'Roles named by the node\u2019s labels.'),
+    column('Roles', 'string', 'Roles named by the node\'s labels.'),
     ageColumn,
     column('Version', 'string', 'Version of the kubelet.'),
-    column('Internal-IP', 'string', 'The node\u2019s first internal address.', { priority: 1 }),
-    column('External-IP', 'string', 'The node\u2019s first external address.', { priority: 1 }),
+    column('Internal-IP', 'string', 'The node\'s first internal address.', { priority: 1 }),
+    column('External-IP', 'string', 'The node\'s first external address.', { priority: 1 }),
     column('OS-Image', 'string', 'Operating system image of the node.', { priority: 1 }),
     column('Kernel-Version', 'string', 'Kernel version of the node.', { priority: 1 }),
     column('Container-Runtime', 'string', 'Container runtime name and version.', { priority: 1 }),
@@ -437,7 +437,7 @@ export const configMapPrinter: Printer = {
 export const secretPrinter: Printer = {
   columns: [
     nameColumn,
-    column('Type', 'string', 'Type of the secret\u2019s data.'),
+    column('Type', 'string', 'Type of the secret\'s data.'),
     column('Data', 'string', 'Number of data keys.'),
     ageColumn,
   ],
