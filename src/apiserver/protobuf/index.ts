@@ -10,7 +10,8 @@
  */
 import { errors, type StatusError } from '../../apimachinery/status.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { CodecError, decodeEnvelope, encodeMessage, UnknownKindError, writeEnvelope } from './codec.js';
+import * as codec from './codec.js';
+import { CodecError, decodeEnvelope, UnknownKindError, writeEnvelope } from './codec.js';
 import { messageForKind } from './tables.js';
 import { WireError } from './wire.js';
 
@@ -55,13 +56,40 @@ export function encodeKubernetesProtobuf(apiVersion: string, kind: string, objec
   try {
     const msg = messageForKind(apiVersion, kind);
     if (!msg) throw new UnknownKindError(apiVersion, kind);
-    return writeEnvelope(apiVersion, kind, encodeMessage(msg, object));
+    return writeEnvelope(apiVersion, kind, codec.encodeMessage(msg, object));
+  } catch (e: unknown) {
+    throw asStatusError(e);
+  }
+}
+
+/** Decodes one message (no envelope) by full name into its JSON form; errors as decodeKubernetesProtobuf. */
+export function decodeMessage(fullName: string, bytes: Uint8Array): unknown {
+  try {
+    return codec.decodeMessage(fullName, bytes);
+  } catch (e: unknown) {
+    throw asStatusError(e);
+  }
+}
+
+/** Encodes one message (no envelope) by full name from its JSON form; errors as encodeKubernetesProtobuf. */
+export function encodeMessage(fullName: string, json: unknown): Uint8Array {
+  try {
+    return codec.encodeMessage(fullName, json);
   } catch (e: unknown) {
     throw asStatusError(e);
   }
 }
 
 /** Whether a body starts with the Kubernetes protobuf prefix. */
-export { hasProtobufMagic as isKubernetesProtobuf, decodeMessage, encodeMessage, readEnvelope, type Envelope } from './codec.js';
+export { hasProtobufMagic as isKubernetesProtobuf, PROTOBUF_MAGIC, type Envelope } from './codec.js';
+
+/** The runtime.Unknown envelope of a body (apiVersion, kind, raw message); errors as decodeKubernetesProtobuf. */
+export function readEnvelope(body: Uint8Array): codec.Envelope {
+  try {
+    return codec.readEnvelope(body);
+  } catch (e: unknown) {
+    throw asStatusError(e);
+  }
+}
 export { messageForKind, messageDesc, protobufKinds, COMMON_KINDS, type MessageDesc, type FieldDesc } from './tables.js';
 export { formatGoDuration, parseGoDuration } from './go-duration.js';
