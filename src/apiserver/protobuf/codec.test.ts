@@ -309,7 +309,7 @@ const objects: [string, KubeObject][] = [
     {
       kind: 'ConfigMapList',
       apiVersion: 'v1',
-      metadata: { resourceVersion: '10', continue: 'c', remainingItemCount: 0 },
+      metadata: { resourceVersion: '10', continue: 'c', remainingItemCount: 0 } as KubeObject['metadata'],
       items: [{ metadata: { name: 'a', creationTimestamp: null }, data: { k: 'v' } }, { metadata: { name: 'b', creationTimestamp: null } }],
     },
   ],
