@@ -288,6 +288,39 @@ const objects: [string, KubeObject][] = [
     },
   ],
   [
+    'ValidatingAdmissionPolicy (Validation.Expression, Variable.Name in proto)',
+    {
+      kind: 'ValidatingAdmissionPolicy',
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      metadata: { name: 'vap', creationTimestamp: null },
+      spec: {
+        validations: [{ expression: 'object.spec.replicas <= 5', message: 'too many', reason: 'Invalid' }],
+        failurePolicy: 'Fail',
+        variables: [{ name: 'r', expression: 'object.spec.replicas' }],
+      },
+      status: {},
+    },
+  ],
+  [
+    'IngressClass (aPIGroup in proto)',
+    {
+      kind: 'IngressClass',
+      apiVersion: 'networking.k8s.io/v1',
+      metadata: { name: 'ic', creationTimestamp: null },
+      spec: { controller: 'example.com/ingress', parameters: { apiGroup: 'example.com', kind: 'Params', name: 'p', scope: 'Cluster' } },
+    },
+  ],
+  [
+    'TokenRequest (uID in proto)',
+    {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec: { audiences: null, expirationSeconds: 600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u-3' } },
+      status: { token: 'tok', expirationTimestamp: '2026-01-02T03:14:05Z' },
+    },
+  ],
+  [
     'Eviction',
     { kind: 'Eviction', apiVersion: 'policy/v1', metadata: { name: 'p', namespace: 'default', creationTimestamp: null }, deleteOptions: { gracePeriodSeconds: 0 } },
   ],
