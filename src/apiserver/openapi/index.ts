@@ -32,4 +32,4 @@ export {
   type OpenAPIV3Set,
 } from './v3.js';
 export { buildOpenAPIV2, type SwaggerDocument, type SwaggerOperation, type SwaggerParameter, type SwaggerPathItem } from './v2.js';
-export { decodeOpenAPIV2Proto, encodeOpenAPIV2Proto, openAPIV2Message, OPENAPI_V2_PROTOBUF } from './v2-proto.js';
+export { decodeOpenAPIV2Proto, encodeOpenAPIV2Proto, openAPIV2Message, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE } from './v2-proto.js';

@@ -12,8 +12,15 @@ import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../api/schema/index.js';
 import type { SwaggerDocument, SwaggerOperation, SwaggerParameter, SwaggerPathItem } from './v2.js';
 
-/** The media type client-go asks /openapi/v2 for. */
+/** The media type client-go asks /openapi/v2 for (in `Accept`). */
 export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+/**
+ * The `Content-Type` to answer it with. The requested form is not a valid media type (`@`),
+ * and client-go's response decoding fails on it ("mime: unexpected content after media
+ * subtype"); as kube-apiserver does, answer with the `.v1.0` spelling.
+ */
+export const OPENAPI_V2_PROTOBUF_RESPONSE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 let documentType: protobuf.Type | undefined;
 
