@@ -15,8 +15,11 @@
 // No descriptions are copied from either package: the output carries only structure and
 // semantics, plus k8ts' own one-line descriptions of the top-level kinds from the overlay.
 //
-// Usage: node scripts/gen-schema.mjs [--out FILE] [--check]
-//   --check  exits 1 if the output would differ from FILE (does not write).
+// Usage: node scripts/gen-schema.mjs [--out FILE] [--check] [--compare SWAGGER_JSON]
+//   --check    exits 1 if the output would differ from FILE (does not write).
+//   --compare  prints how the output differs from an upstream swagger.json (structure,
+//              required fields and semantics; descriptions ignored) and exits 1 if it does:
+//              the tool for checking the overlay against a published spec (does not write).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -423,6 +426,32 @@ function checkRefs(defs) {
   if (missing.size) throw new Error(`gen-schema: dangling $ref to ${[...missing].join(', ')}`);
 }
 
+/**
+ * The differences between generated definitions and an upstream swagger's, one line each:
+ * missing or extra definitions, and per definition its extensions, required list and each
+ * property (descriptions ignored). Definitions only k8ts has (Table, ...) are not reported.
+ */
+export function compareWithSwagger(defs, upstream) {
+  const out = [];
+  const J = (v) => JSON.stringify(v === undefined ? undefined : sortKeys(v));
+  for (const name of Object.keys(upstream).sort()) {
+    if (!defs[name]) {
+      out.push(`missing definition ${name}`);
+      continue;
+    }
+    const { properties: up = {}, required: ureq = [], ...urest } = fromSwagger(upstream[name]);
+    const { properties: gp = {}, required: greq = [], description: _d, ...grest } = defs[name];
+    for (const k of new Set([...Object.keys(urest), ...Object.keys(grest)])) {
+      if (J(urest[k]) !== J(grest[k])) out.push(`${name} ${k}: upstream ${J(urest[k])}, generated ${J(grest[k])}`);
+    }
+    if (J([...ureq].sort()) !== J([...greq].sort())) out.push(`${name} required: upstream ${J(ureq)}, generated ${J(greq)}`);
+    for (const f of new Set([...Object.keys(up), ...Object.keys(gp)])) {
+      if (J(up[f]) !== J(gp[f])) out.push(`${name}.${f}: upstream ${J(up[f])}, generated ${J(gp[f])}`);
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Reading the inputs from node_modules.
 
@@ -448,13 +477,22 @@ export async function loadInputs() {
 export async function main(argv = process.argv.slice(2)) {
   let out = DEFAULT_OUT;
   let check = false;
+  let compare;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = argv[++i];
     else if (argv[i] === '--check') check = true;
+    else if (argv[i] === '--compare') compare = argv[++i];
     else throw new Error(`gen-schema: unknown argument ${argv[i]}`);
   }
   const t0 = performance.now();
   const defs = generateDefinitions(await loadInputs());
+  if (compare) {
+    const diffs = compareWithSwagger(defs, JSON.parse(readFileSync(compare, 'utf8')).definitions);
+    for (const d of diffs) console.log(d);
+    console.error(`gen-schema: ${diffs.length} differences from ${compare}`);
+    if (diffs.length) process.exitCode = 1;
+    return;
+  }
   const text = `${JSON.stringify(defs)}\n`;
   if (check) {
     const same = existsSync(out) && readFileSync(out, 'utf8') === text;
