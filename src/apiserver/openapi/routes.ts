@@ -116,7 +116,7 @@ const pathParam = (name: string, description?: string): RouteParam => ({
 });
 
 const PRETTY = q('pretty');
-const NAMESPACE = pathParam('namespace', 'object name and auth scope, such as for teams and projects');
+const NAMESPACE = pathParam('namespace', 'the namespace of the object');
 const LIST_PARAMS: readonly RouteParam[] = [
   q('allowWatchBookmarks', 'boolean'),
   q('continue'),
@@ -246,7 +246,7 @@ export function groupVersionRoutes(
   add(`${prefix}/`, {
     method: 'get',
     operationId: `get${G}${V}APIResources`,
-    description: 'get available resources',
+    description: `discover the resources ${group ? `${group}/` : ''}${version} serves`,
     tags,
     params: [],
     consumes: discoveryMedia,
@@ -263,7 +263,7 @@ export function groupVersionRoutes(
     const ns = r.namespaced ? 'Namespaced' : '';
     const base = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.resource}` : `${prefix}/${r.resource}`;
     const scope = r.namespaced ? [NAMESPACE] : [];
-    const nameParam = pathParam('name', `name of the ${r.kind}`);
+    const nameParam = pathParam('name', `the name of the ${r.kind}`);
     const item = `${base}/{name}`;
     const has = (verb: string) => r.verbs.includes(verb);
     const common = { tags, gvk, consumes: ANY, produces: media };
@@ -276,14 +276,14 @@ export function groupVersionRoutes(
       add(base, {
         ...list,
         operationId: `list${G}${V}${ns}${r.kind}`,
-        description: `list or watch objects of kind ${r.kind}`,
+        description: `list ${r.kind} objects (watch them with ?watch=true)`,
         params: [...scope, ...LIST_PARAMS, PRETTY],
       });
       if (r.namespaced) {
         add(`${prefix}/${r.resource}`, {
           ...list,
           operationId: `list${G}${V}${r.kind}ForAllNamespaces`,
-          description: `list or watch objects of kind ${r.kind}`,
+          description: `list ${r.kind} objects in every namespace (watch them with ?watch=true)`,
           params: [...LIST_PARAMS, PRETTY],
         });
       }
@@ -295,14 +295,14 @@ export function groupVersionRoutes(
         ...watch,
         action: 'watchlist',
         operationId: `watch${G}${V}${ns}${r.kind}List`,
-        description: `watch individual changes to a list of ${r.kind}; deprecated: use the 'watch' parameter with a list operation instead`,
+        description: `watch ${r.kind} objects (deprecated path: list with ?watch=true instead)`,
         params: [...scope, ...LIST_PARAMS, PRETTY],
       });
       add(`${watchBase}/{name}`, {
         ...watch,
         action: 'watch',
         operationId: `watch${G}${V}${ns}${r.kind}`,
-        description: `watch changes to an object of kind ${r.kind}; deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter`,
+        description: `watch one ${r.kind} object (deprecated path: list with ?watch=true and a metadata.name field selector instead)`,
         params: [nameParam, ...scope, ...LIST_PARAMS, PRETTY],
       });
       if (r.namespaced) {
@@ -310,7 +310,7 @@ export function groupVersionRoutes(
           ...watch,
           action: 'watchlist',
           operationId: `watch${G}${V}${r.kind}ListForAllNamespaces`,
-          description: `watch individual changes to a list of ${r.kind}; deprecated: use the 'watch' parameter with a list operation instead`,
+          description: `watch ${r.kind} objects in every namespace (deprecated path: list with ?watch=true instead)`,
           params: [...LIST_PARAMS, PRETTY],
         });
       }
@@ -321,7 +321,7 @@ export function groupVersionRoutes(
         method: 'post',
         action: 'post',
         operationId: `create${G}${V}${ns}${r.kind}`,
-        description: `create a ${r.kind}`,
+        description: `create a ${r.kind} object`,
         params: [...scope, ...WRITE_PARAMS, PRETTY],
         requestBody: { schema: objRef, required: true, contentTypes: ANY },
         responses: { '200': objRef, '201': objRef, '202': objRef },
@@ -333,7 +333,7 @@ export function groupVersionRoutes(
         method: 'delete',
         action: 'deletecollection',
         operationId: `delete${G}${V}Collection${ns}${r.kind}`,
-        description: `delete collection of ${r.kind}`,
+        description: `delete the ${r.kind} objects the selectors match`,
         params: [...scope, ...DELETE_COLLECTION_PARAMS, PRETTY],
         requestBody: { schema: { ref: `${META}.DeleteOptions` }, required: false, contentTypes: ANY },
         responses: { '200': statusRef },
@@ -346,7 +346,7 @@ export function groupVersionRoutes(
         method: 'get',
         action: 'get',
         operationId: `read${G}${V}${ns}${r.kind}`,
-        description: `read the specified ${r.kind}`,
+        description: `get one ${r.kind} object`,
         params: itemParams,
         responses: { '200': objRef },
       });
@@ -357,7 +357,7 @@ export function groupVersionRoutes(
         method: 'put',
         action: 'put',
         operationId: `replace${G}${V}${ns}${r.kind}`,
-        description: `replace the specified ${r.kind}`,
+        description: `update a ${r.kind} object, replacing it whole`,
         params: [...itemParams, ...WRITE_PARAMS],
         requestBody: { schema: objRef, required: true, contentTypes: ANY },
         responses: { '200': objRef, '201': objRef },
@@ -369,7 +369,7 @@ export function groupVersionRoutes(
         method: 'patch',
         action: 'patch',
         operationId: `patch${G}${V}${ns}${r.kind}`,
-        description: `partially update the specified ${r.kind}`,
+        description: `patch a ${r.kind} object`,
         consumes: PATCH_CONTENT_TYPES,
         params: [...itemParams, ...PATCH_PARAMS],
         requestBody: { schema: { ref: `${META}.Patch` }, required: true, contentTypes: PATCH_CONTENT_TYPES },
@@ -382,7 +382,7 @@ export function groupVersionRoutes(
         method: 'delete',
         action: 'delete',
         operationId: `delete${G}${V}${ns}${r.kind}`,
-        description: `delete a ${r.kind}`,
+        description: `delete a ${r.kind} object`,
         params: [...itemParams, ...DELETE_PARAMS],
         requestBody: { schema: { ref: `${META}.DeleteOptions` }, required: false, contentTypes: ANY },
         responses: deletedRef === statusRef ? { '200': statusRef, '202': statusRef } : { '200': objRef, '202': objRef },
@@ -406,8 +406,8 @@ export function groupVersionRoutes(
               gvk: cgvk,
               tags,
               operationId: `connect${G}${V}${upperFirst(method)}${ns}${r.kind}${S}${withPath ? 'WithPath' : ''}`,
-              description: `connect ${method.toUpperCase()} requests to ${sub.name} of ${r.kind}`,
-              params: [...subParams, ...(withPath ? [pathParam('path', 'path to the resource')] : []), ...connect.params],
+              description: `forward ${method.toUpperCase()} requests to the ${sub.name} subresource of a ${r.kind}`,
+              params: [...subParams, ...(withPath ? [pathParam('path', 'the path to forward the request to')] : []), ...connect.params],
               consumes: ANY,
               produces: ANY,
               responses: { '200': { type: 'string' } },
@@ -423,7 +423,7 @@ export function groupVersionRoutes(
           gvk,
           tags,
           operationId: `read${G}${V}${ns}${r.kind}Log`,
-          description: `read log of the specified ${r.kind}`,
+          description: `read the log of a container of a ${r.kind}`,
           params: [...subParams, ...LOG_PARAMS, PRETTY],
           consumes: ANY,
           produces: ['text/plain', ...media],
@@ -441,7 +441,7 @@ export function groupVersionRoutes(
           method: 'get',
           action: 'get',
           operationId: `read${G}${V}${ns}${r.kind}${S}`,
-          description: `read ${sub.name} of the specified ${r.kind}`,
+          description: `get the ${sub.name} of a ${r.kind}`,
           params: subItemParams,
           responses: { '200': subRef },
         });
@@ -452,7 +452,7 @@ export function groupVersionRoutes(
           method: 'post',
           action: 'post',
           operationId: `create${G}${V}${ns}${r.kind}${S}`,
-          description: `create ${sub.name} of a ${r.kind}`,
+          description: `create the ${sub.name} of a ${r.kind}`,
           params: [...subItemParams, ...WRITE_PARAMS],
           requestBody: { schema: subRef, required: true, contentTypes: ANY },
           responses: { '200': subRef, '201': subRef, '202': subRef },
@@ -464,7 +464,7 @@ export function groupVersionRoutes(
           method: 'put',
           action: 'put',
           operationId: `replace${G}${V}${ns}${r.kind}${S}`,
-          description: `replace ${sub.name} of the specified ${r.kind}`,
+          description: `update the ${sub.name} of a ${r.kind}, replacing it whole`,
           params: [...subItemParams, ...WRITE_PARAMS],
           requestBody: { schema: subRef, required: true, contentTypes: ANY },
           responses: { '200': subRef, '201': subRef },
@@ -476,7 +476,7 @@ export function groupVersionRoutes(
           method: 'patch',
           action: 'patch',
           operationId: `patch${G}${V}${ns}${r.kind}${S}`,
-          description: `partially update ${sub.name} of the specified ${r.kind}`,
+          description: `patch the ${sub.name} of a ${r.kind}`,
           consumes: PATCH_CONTENT_TYPES,
           params: [...subItemParams, ...PATCH_PARAMS],
           requestBody: { schema: { ref: `${META}.Patch` }, required: true, contentTypes: PATCH_CONTENT_TYPES },
@@ -498,7 +498,7 @@ export function discoveryRoutes(groups: readonly string[]): Route[] {
   const op = (operationId: string, tag: string, ref: string, m: readonly string[] = media): RouteOperation => ({
     method: 'get',
     operationId,
-    description: ref.endsWith('Info') ? 'get the version information for this server' : 'get available API versions',
+    description: ref.endsWith('Info') ? "report the server's version" : 'list the API versions served',
     tags: [tag],
     params: [],
     consumes: m,
@@ -514,7 +514,7 @@ export function discoveryRoutes(groups: readonly string[]): Route[] {
     routes.push({
       path: `/apis/${g}/`,
       params: [],
-      operations: [{ ...op(`get${operationGroupName(g)}APIGroup`, name, `${META}.APIGroup`), description: 'get information of a group' }],
+      operations: [{ ...op(`get${operationGroupName(g)}APIGroup`, name, `${META}.APIGroup`), description: 'describe an API group and its versions' }],
     });
   }
   routes.push({

@@ -128,7 +128,7 @@ export function buildOpenAPIV2(
     paths,
     definitions: renderDefinitions(referencedDefinitions(routeRefs(routes), definitions), definitions, 'v2'),
     securityDefinitions: {
-      BearerToken: { type: 'apiKey', name: 'authorization', in: 'header', description: 'Bearer token authentication' },
+      BearerToken: { type: 'apiKey', name: 'authorization', in: 'header', description: 'a bearer token in the Authorization header' },
     },
     security: [{ BearerToken: [] }],
   };

@@ -39,7 +39,7 @@ export interface OpenAPIV3Document {
 
 const SECURITY = {
   securitySchemes: {
-    BearerToken: { type: 'apiKey', name: 'authorization', in: 'header', description: 'Bearer token authentication' },
+    BearerToken: { type: 'apiKey', name: 'authorization', in: 'header', description: 'a bearer token in the Authorization header' },
   },
   security: [{ BearerToken: [] }],
 };
