@@ -12,6 +12,8 @@ import { handleResource, resourceNotFound, type ResourceHandlerDeps } from './ha
 import { SubresourceHandlers, type SubresourceDeps } from './handlers/subresources.js';
 import { sendError, sendObject, sendRaw } from './http.js';
 import { parseMediaRanges } from './negotiation.js';
+import { OpenAPIHandler } from './handlers/openapi.js';
+import type { BuiltinResource } from '../api/resources.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import type { UserInfo } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
@@ -62,6 +64,7 @@ export class ApiServer {
   private server: Server | undefined;
   readonly discovery: DiscoveryModel;
   private readonly deps: ResourceHandlerDeps;
+  private readonly openapi: OpenAPIHandler;
   private readonlyInflight = 0;
   private mutatingInflight = 0;
   private readonly connections = new Set<import('node:stream').Duplex>();
@@ -69,6 +72,11 @@ export class ApiServer {
 
   constructor(private readonly opts: ApiServerOptions) {
     this.discovery = new DiscoveryModel(opts.registry.descriptors());
+    this.openapi = OpenAPIHandler.forBuiltins(() => {
+      const seen = new Set<BuiltinResource>();
+      for (const d of opts.registry.descriptors()) seen.add(d.info);
+      return [...seen];
+    });
     this.deps = {
       registry: opts.registry,
       clock: opts.clock,
@@ -130,6 +138,7 @@ export class ApiServer {
   /** Rebuilds discovery after the served resources changed (CRDs). */
   refreshDiscovery(): void {
     this.discovery.rebuild(this.opts.registry.descriptors());
+    this.openapi.invalidate();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -223,6 +232,7 @@ export class ApiServer {
       return handleResource({ req, res, info, query, user, get signal() { return signal(); } }, this.deps);
     }
     const path = info.path;
+    if (await this.openapi.handle(req, res, path, query)) return;
     for (const h of this.opts.pathHandlers ?? []) {
       if (await h(req, res, path, query)) return;
     }

@@ -2,15 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type StatusError } from '../../apimachinery/status.js';
 import { isObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Clock } from '../../util/clock.js';
-import { readBody, sendObject, writeWarnings } from '../http.js';
+import { sendObject, writeWarnings } from '../http.js';
 import { fieldErrors } from '../../apimachinery/field-errors.js';
-import { bodyKind, decodeBody, negotiateOutput } from '../negotiation.js';
+import { negotiateOutput } from '../negotiation.js';
 import type { RequestInfo } from '../request-info.js';
 import type { DeleteOptions, FieldValidation, RequestContext, UserInfo } from '../registry/context.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../registry/resource-store.js';
 import type { VirtualCreate } from '../registry/reviews.js';
 import { bindPod } from '../registry/subresource-ops.js';
+import { readObjectBody, readPatchBody } from './bodies.js';
 import { transformList, transformOne } from './transform.js';
 import { serveWatch } from './watch.js';
 import type { SubresourceHandlers } from './subresources.js';
@@ -77,17 +78,6 @@ function boolParam(q: URLSearchParams, name: string): boolean | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
   return v === 'true' || v === '1';
-}
-
-async function readObjectBody(r: ResourceRequest, allowed: readonly ('json' | 'yaml')[] = ['json', 'yaml']): Promise<unknown> {
-  const raw = await readBody(r.req);
-  const kind = bodyKind(r.req.headers['content-type']) ?? (raw.length === 0 ? 'json' : undefined);
-  if (kind !== 'json' && kind !== 'yaml') {
-    throw errors.unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
-  }
-  if (!allowed.includes(kind)) throw errors.unsupportedMediaType(allowed.map((k) => `application/${k}`));
-  if (raw.length === 0) return undefined;
-  return decodeBody(raw, kind);
 }
 
 /** Serves one resource request: routing to the verb, then encoding the answer. */
@@ -224,34 +214,13 @@ export async function patchObject(
   ctx: RequestContext,
   subresource: string,
 ): Promise<{ object: import('../registry/resource-store.js').StoredObject; created: boolean }> {
-  const raw = await readBody(r.req);
-  const kind = bodyKind(r.req.headers['content-type']);
-  if (!kind || kind === 'json' || kind === 'yaml') {
-    throw errors.unsupportedMediaType([
-      'application/json-patch+json',
-      'application/merge-patch+json',
-      'application/strategic-merge-patch+json',
-      'application/apply-patch+yaml',
-    ]);
-  }
-  let patch: unknown;
-  try {
-    patch = kind === 'apply-patch' ? decodeBody(raw, 'yaml') : JSON.parse(raw.toString('utf8'));
-  } catch (e: unknown) {
-    throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
-  }
+  const { kind, patch } = await readPatchBody(r, ctx);
   return rs.patch(ctx, namespace, name, kind, patch, { subresource });
 }
 
 async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   const q = r.query;
-  let body: unknown;
-  const raw = await readBody(r.req);
-  if (raw.length > 0) {
-    const kind = bodyKind(r.req.headers['content-type']) ?? 'json';
-    if (kind !== 'json' && kind !== 'yaml') throw errors.unsupportedMediaType(['application/json', 'application/yaml']);
-    body = decodeBody(raw, kind);
-  }
+  const body = await readObjectBody(r);
   const opts: DeleteOptions = isObject(body) ? (body as DeleteOptions) : {};
   const grace = intParam(q, 'gracePeriodSeconds');
   if (grace !== undefined) opts.gracePeriodSeconds = grace;

@@ -1,9 +1,10 @@
 import { errors } from '../../apimachinery/status.js';
 import { isObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Clock } from '../../util/clock.js';
-import { readBody, sendObject, writeWarnings } from '../http.js';
-import { bodyKind, decodeBody, negotiateOutput } from '../negotiation.js';
-import { applyPatchBody, type PatchKind } from '../registry/patching.js';
+import { sendObject, writeWarnings } from '../http.js';
+import { negotiateOutput } from '../negotiation.js';
+import { applyPatchBody } from '../registry/patching.js';
+import { readObjectBody, readPatchBody } from './bodies.js';
 import type { ResourceStore } from '../registry/resource-store.js';
 import {
   bindPod,
@@ -29,27 +30,6 @@ export interface SubresourceDeps {
 }
 
 const STREAMING = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
-const PATCH_KINDS = new Set(['json-patch', 'merge-patch', 'strategic-merge-patch', 'apply-patch']);
-
-async function objectBody(r: ResourceRequest): Promise<unknown> {
-  const raw = await readBody(r.req);
-  const kind = bodyKind(r.req.headers['content-type']) ?? 'json';
-  if (kind !== 'json' && kind !== 'yaml') throw errors.unsupportedMediaType(['application/json', 'application/yaml']);
-  return raw.length ? decodeBody(raw, kind) : undefined;
-}
-
-async function patchBody(r: ResourceRequest): Promise<{ kind: PatchKind; patch: unknown }> {
-  const raw = await readBody(r.req);
-  const kind = bodyKind(r.req.headers['content-type']);
-  if (!kind || !PATCH_KINDS.has(kind)) {
-    throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
-  }
-  try {
-    return { kind: kind as PatchKind, patch: kind === 'apply-patch' ? decodeBody(raw, 'yaml') : JSON.parse(raw.toString('utf8')) };
-  } catch (e: unknown) {
-    throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
-  }
-}
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
@@ -82,7 +62,7 @@ export class SubresourceHandlers {
         const ctx = requestContext(r);
         let result;
         if (verb === 'update') {
-          const body = await objectBody(r);
+          const body = await readObjectBody(r);
           if (!isObject(body)) throw errors.badRequest('the body of the request must be a JSON or YAML object');
           result =
             sub === 'status'
@@ -92,8 +72,8 @@ export class SubresourceHandlers {
           if (sub === 'status') {
             result = await patchObject(r, rs, namespace, name, ctx, 'status');
           } else {
-            const { kind, patch } = await patchBody(r);
-            result = await rs.update(ctx, namespace, name, (cur) => keepOnlyPart(sub, applyPatchBody(kind, cur, patch) as KubeObject, cur!));
+            const { kind, patch } = await readPatchBody(r, ctx);
+            result = await rs.update(ctx, namespace, name, (cur) => keepOnlyPart(sub, applyPatchBody(kind, cur, patch, rs.schema) as KubeObject, cur!));
           }
         } else {
           throw notSupported();
@@ -106,10 +86,10 @@ export class SubresourceHandlers {
         const ctx = requestContext(r);
         let scale: KubeObject;
         if (verb === 'update') {
-          const body = await objectBody(r);
+          const body = await readObjectBody(r);
           scale = await updateScale(rs, ctx, namespace, name, () => body);
         } else if (verb === 'patch') {
-          const { kind, patch } = await patchBody(r);
+          const { kind, patch } = await readPatchBody(r, ctx);
           scale = await updateScale(rs, ctx, namespace, name, (cur) => applyPatchBody(kind, cur, patch));
         } else {
           throw notSupported();
@@ -119,17 +99,17 @@ export class SubresourceHandlers {
       }
       case 'binding': {
         if (verb !== 'create') throw notSupported();
-        await bindPod(rs, requestContext(r), namespace, name, await objectBody(r), this.deps.clock);
+        await bindPod(rs, requestContext(r), namespace, name, await readObjectBody(r), this.deps.clock);
         return sendObject(r.res, 201, success(201), output);
       }
       case 'eviction': {
         if (verb !== 'create') throw notSupported();
-        await evictPod(rs, requestContext(r), namespace, name, (await objectBody(r)) ?? {}, this.deps.evictionCheck);
+        await evictPod(rs, requestContext(r), namespace, name, (await readObjectBody(r)) ?? {}, this.deps.evictionCheck);
         return sendObject(r.res, 201, success(201), output);
       }
       case 'finalize': {
         if (verb !== 'update') throw notSupported();
-        const object = await finalizeNamespace(rs, requestContext(r), name, await objectBody(r));
+        const object = await finalizeNamespace(rs, requestContext(r), name, await readObjectBody(r));
         return sendObject(r.res, 200, object.obj, output, object.json);
       }
       default:

@@ -2,50 +2,40 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { Output } from '../negotiation.js';
 import type { ResourceStore, StoredObject } from '../registry/resource-store.js';
 import { rfc3339 } from '../registry/resource-store.js';
+import { buildTable } from '../../api/tables/index.js';
 
 /**
  * Response transformations requested with `Accept: ...;as=X;g=meta.k8s.io;v=v1`: tables
- * for kubectl's human-readable output and partial object metadata for metadata-only
- * clients (the garbage collector, `kubectl get -o name`...).
+ * for kubectl's human-readable output (src/api/tables) and partial object metadata for
+ * metadata-only clients (the garbage collector, `kubectl get -o name`...).
  */
-export interface TableBuilder {
-  (rs: ResourceStore, objects: KubeObject[], opts: { includeObject: string; now: number; listMeta?: Record<string, unknown> }): unknown;
-}
-
-/** The default table (NAME, CREATED AT), as upstream's default table convertor. */
-export const defaultTable: TableBuilder = (rs, objects, opts) => ({
-  kind: 'Table',
-  apiVersion: 'meta.k8s.io/v1',
-  metadata: opts.listMeta ?? {},
-  columnDefinitions: [
-    { name: 'Name', type: 'string', format: 'name', description: 'Name of the object', priority: 0 },
-    { name: 'Created At', type: 'date', format: '', description: 'When the object was created', priority: 0 },
-  ],
-  rows: objects.map((o) => ({
-    cells: [o.metadata?.name ?? '', o.metadata?.creationTimestamp ?? ''],
-    object: rowObject(rs, o, opts.includeObject),
-  })),
-});
-
-export function rowObject(rs: ResourceStore, o: KubeObject, includeObject: string): unknown {
-  if (includeObject === 'None') return undefined;
-  if (includeObject === 'Object') return o;
-  return partialMetadata(o);
-}
-
 export function partialMetadata(o: KubeObject, asVersion = 'v1'): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${asVersion}`, metadata: o.metadata ?? {} };
 }
 
-let tableBuilder: TableBuilder = defaultTable;
-
-/** Installs the per-type table printers. */
-export function setTableBuilder(b: TableBuilder): void {
-  tableBuilder = b;
+function table(rs: ResourceStore, objects: KubeObject[], output: Output, includeObject: string, now: number, listMeta: Record<string, unknown> = {}, noHeaders = false) {
+  return buildTable(rs.desc.kind, rs.desc.group, rs.desc.version, objects, {
+    now,
+    includeObject,
+    noHeaders,
+    resourceVersion: listMeta.resourceVersion as string | undefined,
+    continue: listMeta.continue as string | undefined,
+    remainingItemCount: listMeta.remainingItemCount as number | undefined,
+    tableVersion: output.asVersion === 'v1beta1' ? 'v1beta1' : 'v1',
+  });
 }
 
-export function transformOne(rs: ResourceStore, s: StoredObject, output: Output, includeObject: string, now: number): { obj: unknown; json?: string } {
-  if (output.as === 'Table') return { obj: tableBuilder(rs, [s.obj], { includeObject, now }) };
+export function transformOne(
+  rs: ResourceStore,
+  s: StoredObject,
+  output: Output,
+  includeObject: string,
+  now: number,
+  noHeaders = false,
+): { obj: unknown; json?: string } {
+  if (output.as === 'Table') {
+    return { obj: table(rs, [s.obj], output, includeObject, now, { resourceVersion: s.obj.metadata?.resourceVersion }, noHeaders) };
+  }
   if (output.as === 'PartialObjectMetadata') return { obj: partialMetadata(s.obj, output.asVersion) };
   if (output.as === 'PartialObjectMetadataList') {
     return { obj: { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${output.asVersion ?? 'v1'}`, metadata: {}, items: [partialMetadata(s.obj, output.asVersion)] } };
@@ -61,7 +51,7 @@ export function transformList(
   includeObject: string,
   now: number,
 ): { obj: unknown; json?: string } {
-  if (output.as === 'Table') return { obj: tableBuilder(rs, items.map((s) => s.obj), { includeObject, now, listMeta }) };
+  if (output.as === 'Table') return { obj: table(rs, items.map((s) => s.obj), output, includeObject, now, listMeta) };
   if (output.as === 'PartialObjectMetadataList' || output.as === 'PartialObjectMetadata') {
     return {
       obj: {

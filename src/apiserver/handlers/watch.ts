@@ -52,10 +52,8 @@ export async function serveWatch(r: ResourceRequest, rs: ResourceStore, namespac
       const obj = e.json ?? JSON.stringify(e.object);
       return `{"type":"${e.type}","object":${obj}}\n`;
     }
-    const t = transformOne(rs, { obj: e.object, json: e.json ?? '', rv: 0 }, output, includeObject, deps.clock.now());
-    const table = t.obj as { columnDefinitions?: unknown };
     // As upstream: only the first table of a watch carries the column definitions.
-    if (output.as === 'Table' && !firstTable && table.columnDefinitions) table.columnDefinitions = [];
+    const t = transformOne(rs, { obj: e.object, json: e.json ?? '', rv: 0 }, output, includeObject, deps.clock.now(), !firstTable);
     firstTable = false;
     return `{"type":"${e.type}","object":${JSON.stringify(t.obj)}}\n`;
   };

@@ -21,7 +21,7 @@ import { compileFilter, type ObjectFilter } from './filter.js';
 import { namespacePrefix, objectKey, type ResourceDescriptor } from './resource.js';
 import type { CachedObject, CacheWatch } from './watch-cache.js';
 import { validateCommon, validateCommonUpdate } from './validate-common.js';
-import { applyPatchBody, type PatchKind } from './patching.js';
+import { applyPatchBody, schemaForKind, type PatchKind } from './patching.js';
 
 /** A stored object as the registry returns it: decoded, with its JSON and revision. */
 export interface StoredObject {
@@ -99,6 +99,14 @@ export class ResourceStore {
 
   private get gk() {
     return { group: this.desc.group, kind: this.desc.kind };
+  }
+
+  private schemaCache: { s?: import('../../api/schema/types.js').Schema } | undefined;
+
+  /** The schema of this version's kind (undefined when none is known). */
+  get schema() {
+    this.schemaCache ??= { s: schemaForKind(this.desc.group, this.desc.version, this.desc.kind) };
+    return this.schemaCache.s;
   }
 
   get apiVersion(): string {
@@ -522,7 +530,7 @@ export class ResourceStore {
       name,
       (current) => {
         if (!current) throw errors.notFound(this.gr, name);
-        const patched = applyPatchBody(kind, current, patch);
+        const patched = applyPatchBody(kind, current, patch, this.schema);
         if (!isObject(patched)) throw errors.badRequest('the patch produced something other than an object');
         return patched as KubeObject;
       },
