@@ -23,6 +23,7 @@ import {
   TaintNodesByCondition,
 } from './apiserver/admission/plugins/storage-and-nodes.js';
 import { ensureClusterPki, kubeconfigYaml } from './pki/index.js';
+import { BUILTIN_STRATEGIES } from './api/strategies/index.js';
 import { Compactor, openStore, type Datastore, type Store } from './storage/index.js';
 import { realClock, type Clock } from './util/clock.js';
 import { logger } from './util/log.js';
@@ -113,7 +114,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       new StorageObjectInUseProtection(),
       new DefaultIngressClass(lister),
     ]);
-    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store) });
+    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, BUILTIN_STRATEGIES) });
     await registry.start();
     const compactor = new Compactor(store, {
       intervalMs: opts.compactionIntervalMs,

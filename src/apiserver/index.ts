@@ -1,6 +1,7 @@
 export { ApiServer, type ApiServerOptions, type PathHandler } from './server.js';
 export { Registry, type RegistryOptions, type TypeBehaviour } from './registry/registry.js';
-export { builtinBehaviours, type StrategyOverlay } from './registry/behaviours.js';
+export { builtinBehaviours } from './registry/behaviours.js';
+export type { StrategyOverlay } from './registry/strategy.js';
 export { bootstrapCluster, SYSTEM_NAMESPACES } from './bootstrap.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes } from './admission/interface.js';
 export { NamespaceLifecycle } from './admission/plugins/namespace-lifecycle.js';

@@ -3,7 +3,7 @@ import type { Store } from '../../storage/index.js';
 import { serviceBehaviour } from './core/services.js';
 import { CONVERSIONS } from './conversions.js';
 import type { TypeBehaviour } from './registry.js';
-import type { NameRule, TypeStrategy } from './strategy.js';
+import type { NameRule, StrategyOverlay, TypeStrategy } from './strategy.js';
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const get = (o: KubeObject, path: string): unknown => {
@@ -116,8 +116,6 @@ const SPECIFIC: Record<string, Partial<TypeStrategy>> = {
   '/serviceaccounts': {},
 };
 
-/** Extra per-type strategy parts (defaulting, validation...) merged over the base ones. */
-export type StrategyOverlay = Record<string, Partial<TypeStrategy>>;
 
 /**
  * The behaviour of every built-in resource: generic flags plus the specific pieces above
