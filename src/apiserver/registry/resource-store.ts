@@ -22,6 +22,7 @@ import { namespacePrefix, objectKey, type ResourceDescriptor } from './resource.
 import type { CachedObject, CacheWatch } from './watch-cache.js';
 import { validateCommon, validateCommonUpdate } from './validate-common.js';
 import { applyPatchBody, schemaForKind, type PatchKind } from './patching.js';
+import { decodeTyped } from './typed-decode.js';
 
 /** A stored object as the registry returns it: decoded, with its JSON and revision. */
 export interface StoredObject {
@@ -363,8 +364,15 @@ export class ResourceStore {
     return errors.invalid(this.gk, name, errs);
   }
 
+  /** Typed decoding against the schema (unknown fields, type errors, canonical forms). */
+  private decodeTyped(obj: KubeObject, ctx: RequestContext): KubeObject {
+    const schema = this.schema;
+    if (!schema || ctx.fieldValidation === undefined) return obj;
+    return decodeTyped(obj, schema, { kind: this.desc.kind, version: this.desc.version, fieldValidation: ctx.fieldValidation, warnings: ctx.warnings });
+  }
+
   async create(ctx: RequestContext, namespace: string, body: unknown): Promise<StoredObject> {
-    const obj = this.checkTypeMeta(body);
+    const obj = this.decodeTyped(this.checkTypeMeta(body), ctx);
     this.checkNamespace(obj, namespace);
     const meta = obj.metadata!;
     const strategy = this.desc.strategy;
@@ -439,7 +447,7 @@ export class ResourceStore {
       }
       const old = current.obj;
       const desiredRaw = await tryUpdate(deepClone(old));
-      const obj = this.checkTypeMeta(desiredRaw);
+      const obj = this.decodeTyped(this.checkTypeMeta(desiredRaw), ctx);
       this.checkNamespace(obj, namespace);
       const meta = obj.metadata!;
       if (meta.name && meta.name !== name) {
