@@ -34,7 +34,9 @@ export async function bootstrapCluster(registry: Registry, opts: BootstrapOption
     try {
       await rs.update(ctx, namespace, name, (cur) => {
         if (!cur) return obj;
-        return { ...cur, ...obj, metadata: { ...cur.metadata, ...obj.metadata, resourceVersion: undefined } };
+        const metadata = { ...cur.metadata, ...obj.metadata };
+        delete metadata.resourceVersion;
+        return { ...cur, ...obj, metadata };
       }, { forceAllowCreate: true });
     } catch (e: unknown) {
       if (isNotFound(e)) await ensure(group, resource, namespace, obj);

@@ -99,7 +99,8 @@ function walk(v: unknown, schema: Schema, path: string, goPath: string, struct: 
     if (!target || hops > 32) return v;
     s = target;
   }
-  if (v === null) return undefined;
+  // undefined can only come from in-process callers (JSON has no such value): treat as absent.
+  if (v === null || v === undefined) return undefined;
   if (ref === QUANTITY) {
     if (typeof v !== 'string' && typeof v !== 'number') fail(v, goPath, struct, 'resource.Quantity');
     try {
