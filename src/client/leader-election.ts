@@ -165,8 +165,13 @@ export class LeaderElector {
     return false;
   }
 
-  /** Renews every retry period; returns when a renewal failed for renewDeadline, or on abort. */
+  /**
+   * Renews every retry period; returns when a renewal failed for renewDeadline, or on abort.
+   * (client-go renews once more right after acquiring; the lease was just written, so the
+   * first renewal here waits one retry period.)
+   */
   private async renew(signal: AbortSignal): Promise<void> {
+    if (!(await sleepUnlessAborted(this.clock, this.retryPeriodMs, signal))) return;
     while (!signal.aborted) {
       const deadline = this.clock.now() + this.renewDeadlineMs;
       let renewed = false;
