@@ -18,11 +18,11 @@ const log = logger('informer');
  */
 export interface ResourceEventHandler {
   /** `isInInitialList`: the object came from the first list (or, for a late handler, the cache). */
-  onAdd?(obj: KubeObject, isInInitialList: boolean): void | Promise<void>;
+  onAdd?(obj: KubeObject, isInInitialList: boolean): void;
   /** On a resync, `oldObj === newObj`. */
-  onUpdate?(oldObj: KubeObject, newObj: KubeObject): void | Promise<void>;
+  onUpdate?(oldObj: KubeObject, newObj: KubeObject): void;
   /** The final state, or a DeletedFinalStateUnknown tombstone when the deletion itself was missed. */
-  onDelete?(obj: KubeObject | DeletedFinalStateUnknown): void | Promise<void>;
+  onDelete?(obj: KubeObject | DeletedFinalStateUnknown): void;
 }
 
 export interface HandlerOptions {

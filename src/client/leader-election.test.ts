@@ -36,7 +36,7 @@ interface Candidate {
 
 function candidate(id: string, api: FakeApiClient, clock: FakeClock, timeline: string[], opts: { releaseOnCancel?: boolean } = {}): Candidate {
   const net = partitionable(api);
-  const c: Candidate = { id, net, ac: new AbortController(), run: undefined, leading: false, leaderSignal: undefined, newLeaders: [], stopped: 0 } as Candidate;
+  const c = { id, net, ac: new AbortController(), run: undefined, leading: false, leaderSignal: undefined, newLeaders: [], stopped: 0 } as unknown as Candidate;
   c.elector = new LeaderElector({
     client: net.client,
     clock,
