@@ -246,10 +246,6 @@ describe('shared informers across a server restart (sqlite, same data dir and po
       log.length = 0;
       const rvBefore = inf.lastSyncResourceVersion();
 
-      // Workaround for an apiserver bug (reported, not in this folder): on a restart over the
-      // same store, bootstrap's create of the `kubernetes` Service fails with "provided IP is
-      // already allocated" instead of AlreadyExists. Removing the Service lets it be re-created.
-      await api.delete(gvr('v1', 'services'), 'default', 'kubernetes');
       await server.stop();
       server = await startServer({ dataDir, datastore: 'sqlite', port });
       await api.patch(CM, ns, 'change', 'merge', { data: { v: '1' } });
