@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import {
   AdmissionChain,
   ApiServer,
@@ -13,7 +14,9 @@ import {
   UnionAuthenticator,
   UnionAuthorizer,
   X509Authenticator,
+  InProcessClient,
 } from './apiserver/index.js';
+import { CONTROLLERS, ControllerManager } from './controllers/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
 import {
@@ -41,6 +44,13 @@ export interface ServerOptions {
   /** How often history is compacted (default 5 minutes, as kube-apiserver). */
   compactionIntervalMs?: number;
   clock?: Clock;
+  /**
+   * Controllers to run (names from CONTROLLERS; default all of them). An empty list runs
+   * no controller-manager at all.
+   */
+  controllers?: readonly string[];
+  /** Lease-based leader election for the controller-manager (default on, as upstream). */
+  leaderElection?: boolean;
 }
 
 export interface RunningServer {
@@ -143,6 +153,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const tmp = `${kubeconfigPath}.tmp`;
     writeFileSync(tmp, kubeconfigYaml({ server: url, caPem: pki.ca.certPem, client: pki.admin }), { mode: 0o600 });
     renameSync(tmp, kubeconfigPath);
+    const components: Promise<void>[] = [];
+    const controllerNames = opts.controllers ?? Object.keys(CONTROLLERS);
+    if (controllerNames.length) {
+      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock);
+      const manager = new ControllerManager({
+        client: cmClient,
+        controllers: CONTROLLERS,
+        enabled: controllerNames,
+        clock,
+        host: hostname(),
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
+      });
+      components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
+    }
     ready = true;
 
     let stopping: Promise<void> | undefined;
@@ -150,6 +174,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       (stopping ??= (async () => {
         ready = false;
         abort.abort();
+        await Promise.all(components);
         await api!.close();
         await registry!.stop();
         await compacting;
