@@ -29,6 +29,14 @@ const PATCH_KINDS: Record<PatchType, PatchKind> = {
 
 const copy = (json: string): KubeObject => JSON.parse(json) as KubeObject;
 
+/** The User-Agent (hence default field manager) upstream's component of this identity sends. */
+function inProcessAgent(user: string): string {
+  if (user === 'system:kube-controller-manager' || user.startsWith('system:serviceaccount:kube-system:')) return 'kube-controller-manager';
+  if (user === 'system:kube-scheduler') return 'kube-scheduler';
+  if (user.startsWith('system:node:')) return 'kubelet';
+  return user;
+}
+
 /**
  * The API for components running inside `k8ts server` (controllers, scheduler, simulated
  * nodes): the same registry, admission and semantics as over HTTPS, without the network,
@@ -54,7 +62,14 @@ export class InProcessClient implements ApiClient {
   }
 
   private ctx(opts?: WriteOptions): RequestContext {
-    return { user: this.user, dryRun: !!opts?.dryRun, fieldManager: opts?.fieldManager, fieldValidation: 'Ignore', warnings: [] };
+    return {
+      user: this.user,
+      dryRun: !!opts?.dryRun,
+      fieldManager: opts?.fieldManager,
+      fieldValidation: 'Ignore',
+      warnings: [],
+      userAgent: inProcessAgent(this.user.name),
+    };
   }
 
   async get(g: Gvr, ns: string, name: string, opts: { subresource?: string } = {}): Promise<KubeObject> {

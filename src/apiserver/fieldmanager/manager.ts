@@ -185,9 +185,38 @@ export function applyConfig(live: KubeObject | undefined, config: KubeObject, op
       if (v !== undefined) (merged.metadata as Record<string, unknown>)[k] = v;
     }
   }
+  updateLastApplied(merged, config, opts.manager);
   const managedFields = encodeManaged(entries);
   merged.metadata.managedFields = managedFields;
   return { obj: merged, managedFields };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * As kube-apiserver's last-applied updater: when kubectl applies server-side to an object
+ * that carries client-side apply's annotation (and the configuration doesn't set it), the
+ * annotation is rewritten to the applied configuration, so a later client-side apply
+ * computes its three-way merge from what was really applied last.
+ */
+function updateLastApplied(merged: KubeObject, config: KubeObject, manager: string): void {
+  const annotations = merged.metadata?.annotations;
+  if (manager !== 'kubectl' || !annotations || annotations[LAST_APPLIED] === undefined) return;
+  if (config.metadata?.annotations?.[LAST_APPLIED] !== undefined) return;
+  const cfg = JSON.parse(JSON.stringify(config)) as KubeObject;
+  if (cfg.metadata?.annotations) {
+    delete cfg.metadata.annotations[LAST_APPLIED];
+    if (Object.keys(cfg.metadata.annotations).length === 0) delete cfg.metadata.annotations;
+  }
+  annotations[LAST_APPLIED] = sortedJson(cfg);
+}
+
+function sortedJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, (val as Record<string, unknown>)[k]]))
+      : val,
+  );
 }
 
 function stripIgnored(config: KubeObject, ignore: (p: readonly string[]) => boolean): KubeObject {

@@ -75,6 +75,8 @@ export function itemElement(shape: Shape, item: unknown): string | undefined {
   for (const k of [...shape.keys].sort()) {
     let v = item[k];
     if (v === undefined && itemShape.kind === 'struct') v = (itemShape.fields[k] ? resolve(itemShape.fields[k]!) : undefined)?.default;
+    // Port lists are keyed by protocol too, which upstream's schema defaults to TCP.
+    if (v === undefined && k === 'protocol') v = 'TCP';
     if (v !== undefined) key[k] = v;
   }
   return `k:${JSON.stringify(key)}`;
