@@ -16,6 +16,7 @@ Flags:
   --runtime KIND            auto (default), containerd or simulated
   --disable-agent           run the control plane only, no node on this machine
   --node-name NAME          this machine's node name (default: the hostname)
+  --disable-controller-manager  run no controllers in this process (e.g. with 'k8ts controller-manager')
 `;
 
 const FLAGS = {
@@ -28,6 +29,7 @@ const FLAGS = {
   runtime: { type: 'string' },
   'disable-agent': { type: 'boolean' },
   'node-name': { type: 'string' },
+  'disable-controller-manager': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies Record<string, FlagSpec>;
 
@@ -60,6 +62,7 @@ export async function runServer(argv: string[]): Promise<number> {
     port,
     datastore: datastore as Datastore,
     etcdEndpoints,
+    ...(values['disable-controller-manager'] ? { controllers: [] } : {}),
   });
   if (!values['disable-agent']) {
     process.stderr.write('k8ts: the node agent is not built yet; running the control plane only\n');

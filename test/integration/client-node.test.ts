@@ -100,7 +100,8 @@ describe('@kubernetes/client-node against k8ts', () => {
   });
 
   it('keeps an informer cache in sync, across a server restart', async () => {
-    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+    // makeInformer returns a ListWatch, which is also the ObjectCache its typings leave out.
+    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns })) as k8s.Informer<k8s.V1ConfigMap> & k8s.ObjectCache<k8s.V1ConfigMap>;
     let stopped = false;
     // As client-node documents: an informer stops on a watch error and is restarted by its user.
     informer.on('error', () => {
