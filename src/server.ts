@@ -25,6 +25,10 @@ import {
   StorageObjectInUseProtection,
   TaintNodesByCondition,
 } from './apiserver/admission/plugins/storage-and-nodes.js';
+import { LimitRanger } from './apiserver/admission/plugins/limit-ranger.js';
+import { ResourceQuotaAdmission } from './apiserver/admission/plugins/resource-quota.js';
+import { systemContext } from './apiserver/registry/context.js';
+import { errors as apiErrors } from './apimachinery/status.js';
 import { ensureClusterPki, kubeconfigYaml } from './pki/index.js';
 import { BUILTIN_STRATEGIES } from './api/strategies/index.js';
 import { Compactor, openStore, type Datastore, type Store } from './storage/index.js';
@@ -116,6 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         }
         return undefined;
       }),
+      new LimitRanger(lister),
       new ServiceAccountAdmission(lister),
       new TaintNodesByCondition(),
       new PriorityAdmission(lister),
@@ -123,6 +128,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       new DefaultStorageClass(lister),
       new StorageObjectInUseProtection(),
       new DefaultIngressClass(lister),
+      new ResourceQuotaAdmission(
+        lister,
+        async (quota, used) => {
+          const rs = registry!.preferred('', 'resourcequotas')!;
+          const { namespace, name, resourceVersion } = quota.metadata!;
+          await rs.update(systemContext('system:apiserver:resourcequota'), namespace!, name!, (cur) => {
+            if (!cur || cur.metadata?.resourceVersion !== resourceVersion) throw apiErrors.modified({ group: '', resource: 'resourcequotas' }, name!);
+            return { ...cur, status: { ...((cur.status as object | undefined) ?? {}), used } };
+          }, { subresource: 'status' });
+        },
+        async (namespace) => (await registry!.preferred('', 'resourcequotas')!.list(namespace, {})).items.map((s) => s.obj),
+      ),
     ]);
     registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, BUILTIN_STRATEGIES) });
     await registry.start();
