@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './framework/index.js';
+import { statefulSetController } from './statefulset/index.js';
 
 export * from './framework/index.js';
 
@@ -6,4 +7,6 @@ export * from './framework/index.js';
  * Every controller `k8ts server` (and `k8ts controller-manager`) can run, by the name
  * kube-controller-manager's --controllers flag uses. All are enabled by default.
  */
-export const CONTROLLERS: Record<string, ControllerFactory> = {};
+export const CONTROLLERS: Record<string, ControllerFactory> = {
+  statefulset: statefulSetController,
+};

@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/apimachinery/types.js';
+import { HttpClient, type ApiClient } from '../../src/client/index.js';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import {
+  CRS,
+  PODS,
+  PVCS,
+  STS,
+  ensureNamespace,
+  eventsFor,
+  listPods,
+  mutate,
+  names,
+  runReady,
+  setPodStatus,
+  until,
+} from './workloads-helpers.js';
+
+function statefulSet(name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name },
+    spec: {
+      replicas: 3,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } },
+      ...spec,
+    },
+  };
+}
+
+describe('statefulset controller', () => {
+  let c: TestCluster;
+  let api: ApiClient;
+  const ns = 'sts';
+  before(async () => {
+    c = await startTestCluster({ controllers: ['statefulset'] });
+    api = new HttpClient(c.client);
+    await ensureNamespace(api, ns);
+  });
+  after(() => c.stop());
+
+  const pod = (name: string) => api.get(PODS, ns, name);
+  const sts = (name: string) => api.get(STS, ns, name);
+
+  it('creates ordinal pods one at a time (OrderedReady), with identity, storage and revision labels', async () => {
+    await api.create(
+      STS,
+      ns,
+      statefulSet('web', {
+        volumeClaimTemplates: [
+          { metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ],
+      }),
+    );
+    const p0 = await until(() => pod('web-0'), 'web-0');
+    const labels = p0.metadata!.labels!;
+    assert.equal(labels['statefulset.kubernetes.io/pod-name'], 'web-0');
+    assert.equal(labels['apps.kubernetes.io/pod-index'], '0');
+    assert.match(labels['controller-revision-hash']!, /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(p0.metadata!.generateName, 'web-');
+    const ref = p0.metadata!.ownerReferences![0]!;
+    assert.deepEqual({ ...ref, uid: '' }, { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: '', controller: true, blockOwnerDeletion: true });
+    const spec = p0.spec as { hostname: string; subdomain: string; volumes: unknown[] };
+    assert.equal(spec.hostname, 'web-0');
+    assert.equal(spec.subdomain, 'web');
+    assert.deepEqual(spec.volumes[0], { name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } });
+    const pvc = await api.get(PVCS, ns, 'www-web-0');
+    assert.deepEqual(pvc.metadata!.labels, { app: 'web' });
+    assert.equal(pvc.metadata!.ownerReferences, undefined, 'Retain/Retain leaves claims unowned');
+
+    // Not Running and Ready yet: web-1 must not appear.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(names(await listPods(api, ns, 'app=web')), ['web-0']);
+    await runReady(api, ns, 'web-0');
+    await until(() => pod('web-1'), 'web-1 after web-0 became ready');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(names(await listPods(api, ns, 'app=web')), ['web-0', 'web-1']);
+    await runReady(api, ns, 'web-1');
+    await until(() => pod('web-2'), 'web-2');
+    await runReady(api, ns, 'web-2');
+    const st = await until(async () => {
+      const s = await sts('web');
+      const status = s.status as Record<string, unknown>;
+      return status.readyReplicas === 3 && status.availableReplicas === 3 ? status : undefined;
+    }, 'status ready 3');
+    assert.equal(st.replicas, 3);
+    assert.equal(st.currentReplicas, 3);
+    assert.equal(st.updatedReplicas, 3);
+    assert.equal(st.currentRevision, st.updateRevision);
+    assert.equal(st.collisionCount, 0);
+    assert.equal(st.observedGeneration, 1);
+    const crs = (await api.list(CRS, ns)).items.filter((r) => r.metadata!.ownerReferences?.[0]?.name === 'web');
+    assert.equal(crs.length, 1);
+    assert.equal(crs[0]!.metadata!.name, st.currentRevision);
+    assert.equal(crs[0]!.revision, 1);
+    assert.equal(crs[0]!.metadata!.labels!.app, 'web');
+    const data = crs[0]!.data as { spec: { template: Record<string, unknown> } };
+    assert.equal(data.spec.template.$patch, 'replace');
+    const evs = await until(async () => {
+      const e = await eventsFor(api, ns, 'web');
+      return e.includes('SuccessfulCreate: create Pod web-2 in StatefulSet web successful') ? e : undefined;
+    }, 'events');
+    assert.ok(evs.includes('SuccessfulCreate: create Pod web-0 in StatefulSet web successful'), evs.join('\n'));
+    assert.ok(evs.includes('SuccessfulCreate: create Claim www-web-0 Pod web-0 in StatefulSet web success'), evs.join('\n'));
+  });
+
+  it('scales down from the highest ordinal, one at a time', async () => {
+    await mutate(api, STS, ns, 'web', (s) => ((s.spec as { replicas: number }).replicas = 1));
+    await until(async () => names(await listPods(api, ns, 'app=web')).join() === 'web-0', 'scaled to 1');
+    const evs = await eventsFor(api, ns, 'web');
+    const deletes = evs.filter((e) => e.startsWith('SuccessfulDelete'));
+    assert.deepEqual(deletes, ['SuccessfulDelete: delete Pod web-2 in StatefulSet web successful', 'SuccessfulDelete: delete Pod web-1 in StatefulSet web successful']);
+    const st = await until(async () => {
+      const s = (await sts('web')).status as Record<string, unknown>;
+      return s.replicas === 1 ? s : undefined;
+    }, 'status replicas 1');
+    assert.equal(st.readyReplicas, 1);
+    // Claims of scaled-away pods are retained.
+    await api.get(PVCS, ns, 'www-web-2');
+  });
+
+  it('rolls pods to a new revision from the highest ordinal, down to the partition', async () => {
+    await mutate(api, STS, ns, 'web', (s) => ((s.spec as { replicas: number }).replicas = 3));
+    await until(() => pod('web-1'), 'web-1 back');
+    await runReady(api, ns, 'web-1');
+    await until(() => pod('web-2'), 'web-2 back');
+    await runReady(api, ns, 'web-2');
+    const before = ((await until(async () => {
+      const s = await sts('web');
+      return (s.status as { readyReplicas?: number }).readyReplicas === 3 ? s : undefined;
+    }, 'ready 3')).status as { currentRevision: string }).currentRevision;
+    await mutate(api, STS, ns, 'web', (s) => {
+      const spec = s.spec as { template: { spec: { containers: { image: string }[] } }; updateStrategy: unknown };
+      spec.template.spec.containers[0]!.image = 'nginx:2';
+      spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } };
+    });
+    const upd = await until(async () => {
+      const s = (await sts('web')).status as { updateRevision?: string };
+      return s.updateRevision && s.updateRevision !== before ? s.updateRevision : undefined;
+    }, 'new update revision');
+    // web-2 is replaced first with the new revision.
+    const p2 = await until(async () => {
+      const p = await pod('web-2');
+      return p.metadata!.labels!['controller-revision-hash'] === upd ? p : undefined;
+    }, 'web-2 at the update revision');
+    assert.equal((p2.spec as { containers: { image: string }[] }).containers[0]!.image, 'nginx:2');
+    assert.equal((await pod('web-1')).metadata!.labels!['controller-revision-hash'], before, 'web-1 waits for web-2 to be ready');
+    await runReady(api, ns, 'web-2');
+    await until(async () => (await pod('web-1')).metadata!.labels!['controller-revision-hash'] === upd, 'web-1 updated');
+    await runReady(api, ns, 'web-1');
+    const st = await until(async () => {
+      const s = (await sts('web')).status as Record<string, unknown>;
+      return s.updatedReplicas === 2 && s.readyReplicas === 3 ? s : undefined;
+    }, 'two updated');
+    assert.equal(st.currentRevision, before, 'partition 1 keeps the rollout incomplete');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await pod('web-0')).metadata!.labels!['controller-revision-hash'], before, 'below the partition stays');
+    // Lifting the partition finishes the rollout; the current revision follows.
+    await mutate(api, STS, ns, 'web', (s) => ((s.spec as Record<string, unknown>).updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }));
+    await until(async () => (await pod('web-0')).metadata!.labels!['controller-revision-hash'] === upd, 'web-0 updated');
+    await runReady(api, ns, 'web-0');
+    const done = await until(async () => {
+      const s = (await sts('web')).status as Record<string, unknown>;
+      return s.currentRevision === upd && s.updatedReplicas === 3 ? s : undefined;
+    }, 'rollout complete');
+    assert.equal(done.currentReplicas, 3);
+    const crs = (await api.list(CRS, ns)).items.filter((r) => r.metadata!.ownerReferences?.[0]?.name === 'web');
+    assert.deepEqual(crs.map((r) => r.revision).sort(), [1, 2]);
+  });
+
+  it('rolls back to an earlier template by renumbering its revision', async () => {
+    await mutate(api, STS, ns, 'web', (s) => {
+      const spec = s.spec as { template: { spec: { containers: { image: string }[] } } };
+      spec.template.spec.containers[0]!.image = 'nginx:1';
+    });
+    const st = await until(async () => {
+      const s = (await sts('web')).status as Record<string, unknown>;
+      return s.updateRevision !== s.currentRevision ? s : undefined;
+    }, 'rollback started');
+    const crs = (await api.list(CRS, ns)).items.filter((r) => r.metadata!.ownerReferences?.[0]?.name === 'web');
+    assert.equal(crs.length, 2, 'no new revision for a template seen before');
+    const back = crs.find((r) => r.metadata!.name === st.updateRevision)!;
+    assert.equal(back.revision, 3);
+  });
+
+  it('Parallel creates and deletes all pods at once; OnDelete never replaces pods itself', async () => {
+    await api.create(STS, ns, statefulSet('par', { podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' } }));
+    await until(async () => names(await listPods(api, ns, 'app=par')).join() === 'par-0,par-1,par-2', 'all three without readiness');
+    for (const n of ['par-0', 'par-1', 'par-2']) await runReady(api, ns, n);
+    await mutate(api, STS, ns, 'par', (s) => {
+      ((s.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!).image = 'nginx:9';
+    });
+    const upd = await until(async () => {
+      const s = (await sts('par')).status as { updateRevision?: string; currentRevision?: string };
+      return s.updateRevision !== s.currentRevision ? s.updateRevision : undefined;
+    }, 'update revision');
+    await new Promise((r) => setTimeout(r, 400));
+    for (const p of await listPods(api, ns, 'app=par')) assert.notEqual(p.metadata!.labels!['controller-revision-hash'], upd);
+    await api.delete(PODS, ns, 'par-1');
+    const p1 = await until(async () => {
+      const p = await pod('par-1');
+      return p.metadata!.labels!['controller-revision-hash'] === upd ? p : undefined;
+    }, 'deleted pod recreated at the update revision');
+    assert.equal((p1.spec as { containers: { image: string }[] }).containers[0]!.image, 'nginx:9');
+    await mutate(api, STS, ns, 'par', (s) => ((s.spec as { replicas: number }).replicas = 0));
+    await until(async () => (await listPods(api, ns, 'app=par')).length === 0, 'all deleted at once');
+  });
+
+  it('recreates a failed pod and honours spec.ordinals.start', async () => {
+    await api.create(STS, ns, statefulSet('ord', { replicas: 2, ordinals: { start: 5 }, podManagementPolicy: 'Parallel' }));
+    await until(async () => names(await listPods(api, ns, 'app=ord')).join() === 'ord-5,ord-6', 'ordinals 5 and 6');
+    const uid = (await pod('ord-5')).metadata!.uid;
+    await setPodStatus(api, ns, 'ord-5', 'Failed');
+    await until(async () => {
+      const p = await pod('ord-5');
+      return p.metadata!.uid !== uid;
+    }, 'failed pod replaced');
+  });
+
+  it('PVC retention: whenScaled=Delete owns scaled-away claims by the pod, whenDeleted=Delete by the set', async () => {
+    await api.create(
+      STS,
+      ns,
+      statefulSet('ret', {
+        replicas: 2,
+        podManagementPolicy: 'Parallel',
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      }),
+    );
+    const set = await sts('ret');
+    const claim1 = await until(async () => {
+      const cl = await api.get(PVCS, ns, 'data-ret-1');
+      return cl.metadata!.ownerReferences?.length ? cl : undefined;
+    }, 'claim owned by the set');
+    assert.deepEqual(claim1.metadata!.ownerReferences, [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ret', uid: set.metadata!.uid, controller: true, blockOwnerDeletion: true },
+    ]);
+    for (const n of ['ret-0', 'ret-1']) await runReady(api, ns, n);
+    const p1 = await pod('ret-1');
+    await mutate(api, STS, ns, 'ret', (s) => ((s.spec as { replicas: number }).replicas = 1));
+    const owned = await until(async () => {
+      const cl = await api.get(PVCS, ns, 'data-ret-1');
+      return cl.metadata!.ownerReferences?.[0]?.kind === 'Pod' ? cl : undefined;
+    }, 'scaled-away claim owned by its pod');
+    assert.deepEqual(owned.metadata!.ownerReferences, [
+      { apiVersion: 'v1', kind: 'Pod', name: 'ret-1', uid: p1.metadata!.uid, controller: true, blockOwnerDeletion: true },
+    ]);
+  });
+});
