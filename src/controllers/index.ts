@@ -1,5 +1,6 @@
 import type { ControllerFactory } from './framework/index.js';
 import { statefulSetController } from './statefulset/index.js';
+import { daemonSetController } from './daemonset/index.js';
 
 export * from './framework/index.js';
 
@@ -9,4 +10,5 @@ export * from './framework/index.js';
  */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   statefulset: statefulSetController,
+  daemonset: daemonSetController,
 };

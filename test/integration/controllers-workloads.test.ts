@@ -5,6 +5,8 @@ import { HttpClient, type ApiClient } from '../../src/client/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import {
   CRS,
+  DS,
+  NODES,
   PODS,
   PVCS,
   STS,
@@ -253,3 +255,174 @@ describe('statefulset controller', () => {
     ]);
   });
 });
+
+function daemonSet(name: string, spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent:1' }], ...podSpec } },
+      ...spec,
+    },
+  };
+}
+
+describe('daemonset controller', () => {
+  let c: TestCluster;
+  let api: ApiClient;
+  const ns = 'ds';
+  before(async () => {
+    c = await startTestCluster({ controllers: ['daemonset'] });
+    api = new HttpClient(c.client);
+    await ensureNamespace(api, ns);
+    for (const n of ['n1', 'n2', 'n3']) await addNode(api, n, n === 'n2' ? { disk: 'ssd' } : {}, n === 'n3' ? [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] : []);
+  });
+  after(() => c.stop());
+
+  const ds = (name: string) => api.get(DS, ns, name);
+  const podsOf = async (app: string) => {
+    const pods = (await listPods(api, ns, `app=${app}`)).filter((p) => !p.metadata!.deletionTimestamp);
+    return new Map(pods.map((p) => [targetOf(p), p]));
+  };
+
+  it('runs one pod per eligible node, pinned by node affinity, with the daemon tolerations', async () => {
+    await api.create(DS, ns, daemonSet('agent'));
+    const byNode = await until(async () => {
+      const m = await podsOf('agent');
+      return m.size === 2 ? m : undefined;
+    }, 'pods on n1 and n2');
+    assert.deepEqual([...byNode.keys()].sort(), ['n1', 'n2'], 'n3 has an untolerated NoSchedule taint');
+    const p = byNode.get('n1')!;
+    assert.equal(p.metadata!.generateName, 'agent-');
+    assert.ok(p.metadata!.labels!['controller-revision-hash']);
+    const spec = p.spec as { affinity: unknown; tolerations: { key: string; effect: string; operator: string }[]; nodeName?: string };
+    assert.equal(spec.nodeName, undefined, 'the scheduler binds daemon pods');
+    assert.deepEqual(spec.affinity, {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] } },
+    });
+    assert.deepEqual(
+      spec.tolerations.map((t) => `${t.key}:${t.operator}:${t.effect}`),
+      [
+        'node.kubernetes.io/not-ready:Exists:NoExecute',
+        'node.kubernetes.io/unreachable:Exists:NoExecute',
+        'node.kubernetes.io/disk-pressure:Exists:NoSchedule',
+        'node.kubernetes.io/memory-pressure:Exists:NoSchedule',
+        'node.kubernetes.io/pid-pressure:Exists:NoSchedule',
+        'node.kubernetes.io/unschedulable:Exists:NoSchedule',
+      ],
+    );
+    const st = await until(async () => {
+      const s = (await ds('agent')).status as Record<string, unknown>;
+      return s.desiredNumberScheduled === 2 && s.currentNumberScheduled === 2 && s.updatedNumberScheduled === 2 ? s : undefined;
+    }, 'status');
+    assert.deepEqual(st, { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 0, observedGeneration: 1, updatedNumberScheduled: 2, numberUnavailable: 2 });
+    for (const pod of byNode.values()) await runReady(api, ns, pod.metadata!.name!);
+    await until(async () => {
+      const s = (await ds('agent')).status as Record<string, unknown>;
+      return s.numberReady === 2 && s.numberAvailable === 2 && s.numberUnavailable === undefined;
+    }, 'ready and available');
+    const evs = await eventsFor(api, ns, 'agent');
+    assert.ok(evs.some((e) => /^SuccessfulCreate: Created pod: agent-[a-z0-9]{5}$/.test(e)), evs.join('\n'));
+  });
+
+  it('follows nodes: new nodes get a pod, removed or ineligible nodes lose it', async () => {
+    await addNode(api, 'n4', {}, []);
+    await until(async () => (await podsOf('agent')).has('n4'), 'pod on the new node');
+    await api.create(DS, ns, daemonSet('ssd', {}, { nodeSelector: { disk: 'ssd' } }));
+    await until(async () => [...(await podsOf('ssd')).keys()].join() === 'n2', 'selector picks n2 only');
+    await mutate(api, NODES, '', 'n2', (n) => delete n.metadata!.labels!.disk);
+    await until(async () => (await podsOf('ssd')).size === 0, 'pod removed from the node that no longer matches');
+    await api.delete(NODES, '', 'n4');
+    await until(async () => !(await podsOf('agent')).has('n4'), 'unbound pod of a deleted node removed');
+    // A NoExecute taint the pod does not tolerate evicts; removing the NoSchedule taint admits.
+    await mutate(api, NODES, '', 'n3', (n) => ((n.spec as Record<string, unknown>).taints = []));
+    await until(async () => (await podsOf('agent')).has('n3'), 'pod on n3 once untainted');
+    await mutate(api, NODES, '', 'n3', (n) => ((n.spec as Record<string, unknown>).taints = [{ key: 'evict', effect: 'NoExecute' }]));
+    await until(async () => !(await podsOf('agent')).has('n3'), 'pod removed by NoExecute taint');
+    await mutate(api, NODES, '', 'n3', (n) => ((n.spec as Record<string, unknown>).taints = [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]));
+  });
+
+  it('replaces a failed pod, with a FailedDaemonPod event', async () => {
+    const before = (await podsOf('agent')).get('n1')!;
+    await setPodStatus(api, ns, before.metadata!.name!, 'Failed');
+    await until(async () => {
+      const p = (await podsOf('agent')).get('n1');
+      return p && p.metadata!.uid !== before.metadata!.uid;
+    }, 'replacement pod');
+    const evs = await eventsFor(api, ns, 'agent');
+    assert.ok(evs.includes(`FailedDaemonPod: Found failed daemon pod ${ns}/${before.metadata!.name} on node n1, will try to kill it`), evs.join('\n'));
+  });
+
+  it('rolls out a new template one node at a time (maxUnavailable 1) and keeps ControllerRevisions', async () => {
+    for (const p of (await podsOf('agent')).values()) await runReady(api, ns, p.metadata!.name!);
+    await until(async () => ((await ds('agent')).status as Record<string, unknown>).numberAvailable === 2, 'available before update');
+    await mutate(api, DS, ns, 'agent', (d) => {
+      ((d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!).image = 'agent:2';
+    });
+    const crs = await until(async () => {
+      const l = (await api.list(CRS, ns)).items.filter((r) => r.metadata!.ownerReferences?.[0]?.name === 'agent');
+      return l.length === 2 ? l : undefined;
+    }, 'two revisions');
+    const newest = crs.find((r) => r.revision === 2)!;
+    const hash = newest.metadata!.labels!['controller-revision-hash']!;
+    assert.equal(newest.metadata!.name, `agent-${hash}`);
+    // One old pod goes at a time: at most one node without an available pod.
+    const seen = new Set<string>();
+    await until(async () => {
+      const m = await podsOf('agent');
+      const notUpdated = [...m.values()].filter((p) => p.metadata!.labels!['controller-revision-hash'] !== hash);
+      assert.ok(m.size >= 1, 'never both nodes without a pod');
+      for (const p of m.values()) {
+        if (p.metadata!.labels!['controller-revision-hash'] === hash && !seen.has(p.metadata!.name!)) {
+          seen.add(p.metadata!.name!);
+          await runReady(api, ns, p.metadata!.name!);
+        }
+      }
+      return notUpdated.length === 0 && m.size === 2;
+    }, 'all pods updated');
+    const st = await until(async () => {
+      const s = (await ds('agent')).status as Record<string, unknown>;
+      return s.updatedNumberScheduled === 2 && s.numberAvailable === 2 ? s : undefined;
+    }, 'rolled out');
+    assert.equal(st.observedGeneration, 2);
+  });
+
+  it('OnDelete leaves old pods alone; maxSurge starts the new pod before removing the old one', async () => {
+    await api.create(DS, ns, daemonSet('od', { updateStrategy: { type: 'OnDelete' } }));
+    await until(async () => (await podsOf('od')).size === 2, 'od pods');
+    await mutate(api, DS, ns, 'od', (d) => (((d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels.v = '2')));
+    await until(async () => ((await ds('od')).status as Record<string, unknown>).observedGeneration === 2, 'observed');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(((await ds('od')).status as Record<string, unknown>).updatedNumberScheduled, undefined, 'no pod updated under OnDelete');
+
+    await api.create(DS, ns, daemonSet('surge', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }, { nodeName: 'n1' }));
+    const old = await until(async () => (await podsOf('surge')).get('n1'), 'surge pod');
+    await runReady(api, ns, old.metadata!.name!);
+    await mutate(api, DS, ns, 'surge', (d) => {
+      ((d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!).image = 'agent:3';
+    });
+    const both = await until(async () => {
+      const pods = (await listPods(api, ns, 'app=surge')).filter((p) => !p.metadata!.deletionTimestamp);
+      return pods.length === 2 ? pods : undefined;
+    }, 'new pod next to the old one');
+    const fresh = both.find((p) => p.metadata!.uid !== old.metadata!.uid)!;
+    await runReady(api, ns, fresh.metadata!.name!);
+    await until(async () => {
+      const pods = (await listPods(api, ns, 'app=surge')).filter((p) => !p.metadata!.deletionTimestamp);
+      return pods.length === 1 && pods[0]!.metadata!.uid === fresh.metadata!.uid;
+    }, 'old pod removed once the new one is available');
+  });
+});
+
+function targetOf(pod: KubeObject): string {
+  const spec = pod.spec as { nodeName?: string; affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchFields?: { values: string[] }[] }[] } } } };
+  return spec.nodeName ?? spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0]?.values[0] ?? '';
+}
+
+/** Creates a node and, playing the node lifecycle controller, replaces the not-ready taint the admission added. */
+async function addNode(api: ApiClient, name: string, labels: Record<string, string>, taints: Record<string, unknown>[]): Promise<void> {
+  await api.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } }, spec: {} });
+  await mutate(api, NODES, '', name, (n) => ((n.spec as Record<string, unknown>).taints = taints));
+}
