@@ -1,6 +1,7 @@
 import type { ControllerFactory } from './framework/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
+import { jobController } from './job/index.js';
 
 export * from './framework/index.js';
 
@@ -11,4 +12,5 @@ export * from './framework/index.js';
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   statefulset: statefulSetController,
   daemonset: daemonSetController,
+  job: jobController,
 };

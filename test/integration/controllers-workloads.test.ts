@@ -5,6 +5,7 @@ import { HttpClient, type ApiClient } from '../../src/client/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import {
   CRS,
+  JOBS,
   DS,
   NODES,
   PODS,
@@ -426,3 +427,209 @@ async function addNode(api: ApiClient, name: string, labels: Record<string, stri
   await api.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } }, spec: {} });
   await mutate(api, NODES, '', name, (n) => ((n.spec as Record<string, unknown>).taints = taints));
 }
+
+function job(name: string, spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name },
+    spec: {
+      manualSelector: true,
+      selector: { matchLabels: { job: name } },
+      template: { metadata: { labels: { job: name } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }], ...podSpec } },
+      ...spec,
+    },
+  };
+}
+
+type Cond = { type: string; status: string; reason?: string; message?: string };
+
+describe('job controller', () => {
+  let c: TestCluster;
+  let api: ApiClient;
+  const ns = 'jobs';
+  before(async () => {
+    c = await startTestCluster({ controllers: ['job'] });
+    api = new HttpClient(c.client);
+    await ensureNamespace(api, ns);
+  });
+  after(() => c.stop());
+
+  const jobStatus = async (name: string) => ((await api.get(JOBS, ns, name)).status ?? {}) as Record<string, unknown> & { conditions?: Cond[] };
+  const activePods = async (name: string) => (await listPods(api, ns, `job=${name}`)).filter((p) => !p.metadata!.deletionTimestamp && !['Succeeded', 'Failed'].includes((p.status as { phase?: string })?.phase ?? ''));
+  const condTypes = (s: { conditions?: Cond[] }) => (s.conditions ?? []).map((x) => `${x.type}=${x.status}${x.reason ? `/${x.reason}` : ''}`);
+
+  it('runs pods until completions succeed, then SuccessCriteriaMet and Complete', async () => {
+    await api.create(JOBS, ns, job('pi', { completions: 2, parallelism: 1 }));
+    const [p1] = await until(async () => {
+      const a = await activePods('pi');
+      return a.length === 1 ? a : undefined;
+    }, 'first pod');
+    assert.deepEqual(p1!.metadata!.finalizers, ['batch.kubernetes.io/job-tracking']);
+    assert.equal(p1!.metadata!.generateName, 'pi-');
+    const st0 = await until(async () => {
+      const s = await jobStatus('pi');
+      return s.active === 1 ? s : undefined;
+    }, 'active 1');
+    assert.ok(st0.startTime);
+    assert.equal(st0.ready, 0);
+    assert.equal(st0.terminating, 0);
+    assert.deepEqual(st0.uncountedTerminatedPods, {});
+    await setPodStatus(api, ns, p1!.metadata!.name!, 'Succeeded');
+    const [p2] = await until(async () => {
+      const a = await activePods('pi');
+      return a.length === 1 && a[0]!.metadata!.name !== p1!.metadata!.name ? a : undefined;
+    }, 'second pod');
+    await until(async () => !(await api.get(PODS, ns, p1!.metadata!.name!)).metadata!.finalizers?.length, 'finalizer removed from the counted pod');
+    await setPodStatus(api, ns, p2!.metadata!.name!, 'Succeeded');
+    const st = await until(async () => {
+      const s = await jobStatus('pi');
+      return s.completionTime ? s : undefined;
+    }, 'complete');
+    assert.deepEqual(condTypes(st), ['SuccessCriteriaMet=True/CompletionsReached', 'Complete=True/CompletionsReached']);
+    assert.equal(st.conditions![1]!.message, 'Reached expected number of succeeded pods');
+    assert.equal(st.succeeded, 2);
+    assert.equal(st.active, undefined);
+    const evs = await eventsFor(api, ns, 'pi');
+    assert.ok(evs.includes('Completed: Job completed'), evs.join('\n'));
+    assert.ok(evs.includes(`SuccessfulCreate: Created pod: ${p1!.metadata!.name}`), evs.join('\n'));
+  });
+
+  it('Indexed: one pod per index with annotation, label, hostname and env; completedIndexes in interval form', async () => {
+    await api.create(JOBS, ns, job('idx', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
+    const pods = await until(async () => {
+      const a = await activePods('idx');
+      return a.length === 3 ? a : undefined;
+    }, 'three indexed pods');
+    const byIndex = new Map(pods.map((p) => [p.metadata!.annotations!['batch.kubernetes.io/job-completion-index']!, p]));
+    assert.deepEqual([...byIndex.keys()].sort(), ['0', '1', '2']);
+    const p0 = byIndex.get('0')!;
+    assert.equal(p0.metadata!.labels!['batch.kubernetes.io/job-completion-index'], '0');
+    assert.equal(p0.metadata!.generateName, 'idx-0-');
+    assert.equal((p0.spec as { hostname: string }).hostname, 'idx-0');
+    const env = (p0.spec as { containers: { env: { name: string; valueFrom: { fieldRef: { fieldPath: string } } }[] }[] }).containers[0]!.env;
+    assert.deepEqual(env.map((e) => [e.name, e.valueFrom.fieldRef.fieldPath]), [['JOB_COMPLETION_INDEX', "metadata.labels['batch.kubernetes.io/job-completion-index']"]]);
+    await setPodStatus(api, ns, byIndex.get('0')!.metadata!.name!, 'Succeeded');
+    await setPodStatus(api, ns, byIndex.get('2')!.metadata!.name!, 'Succeeded');
+    await until(async () => (await jobStatus('idx')).completedIndexes === '0,2', 'completedIndexes 0,2');
+    await setPodStatus(api, ns, byIndex.get('1')!.metadata!.name!, 'Succeeded');
+    const st = await until(async () => {
+      const s = await jobStatus('idx');
+      return s.completionTime ? s : undefined;
+    }, 'complete');
+    assert.equal(st.completedIndexes, '0-2');
+    assert.equal(st.succeeded, 3);
+  });
+
+  it('fails with BackoffLimitExceeded, through the FailureTarget interim condition', async () => {
+    await api.create(JOBS, ns, job('bl', { backoffLimit: 0, parallelism: 2, completions: 4 }));
+    const pods = await until(async () => {
+      const a = await activePods('bl');
+      return a.length === 2 ? a : undefined;
+    }, 'two pods');
+    await setPodStatus(api, ns, pods[0]!.metadata!.name!, 'Failed');
+    const st = await until(async () => {
+      const s = await jobStatus('bl');
+      return (s.conditions ?? []).some((x) => x.type === 'Failed') ? s : undefined;
+    }, 'failed');
+    assert.deepEqual(condTypes(st), ['FailureTarget=True/BackoffLimitExceeded', 'Failed=True/BackoffLimitExceeded']);
+    assert.equal(st.conditions![1]!.message, 'Job has reached the specified backoff limit');
+    assert.equal(st.failed, 2, 'the running pod is counted as failed too');
+    assert.equal(st.completionTime, undefined);
+    assert.equal(st.terminating, 0);
+    assert.equal((await listPods(api, ns, 'job=bl')).filter((p) => p.metadata!.finalizers?.length).length, 0, 'no finalizer left');
+    const evs = await eventsFor(api, ns, 'bl');
+    assert.ok(evs.includes('BackoffLimitExceeded: Job has reached the specified backoff limit'), evs.join('\n'));
+  });
+
+  it('podFailurePolicy FailJob on an exit code fails the Job with upstream message', async () => {
+    await api.create(
+      JOBS,
+      ns,
+      job('pfp', { podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }, { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] } }),
+    );
+    const [p] = await until(async () => {
+      const a = await activePods('pfp');
+      return a.length === 1 ? a : undefined;
+    }, 'pod');
+    await setPodStatus(api, ns, p!.metadata!.name!, 'Failed', { exitCode: 42 });
+    const st = await until(async () => {
+      const s = await jobStatus('pfp');
+      return (s.conditions ?? []).some((x) => x.type === 'Failed') ? s : undefined;
+    }, 'failed by policy');
+    assert.deepEqual(condTypes(st), ['FailureTarget=True/PodFailurePolicy', 'Failed=True/PodFailurePolicy']);
+    assert.equal(st.conditions![1]!.message, `Container c for pod ${ns}/${p!.metadata!.name} failed with exit code 42 matching FailJob rule at index 1`);
+  });
+
+  it('suspend deletes active pods with a Suspended condition; resume starts again', async () => {
+    await api.create(JOBS, ns, job('sus', { suspend: true, parallelism: 2, completions: 2 }));
+    const st = await until(async () => {
+      const s = await jobStatus('sus');
+      return s.conditions?.length ? s : undefined;
+    }, 'suspended condition');
+    assert.deepEqual(condTypes(st), ['Suspended=True/JobSuspended']);
+    assert.equal(st.conditions![0]!.message, 'Job suspended');
+    assert.equal(st.startTime, undefined);
+    assert.equal((await listPods(api, ns, 'job=sus')).length, 0);
+    await mutate(api, JOBS, ns, 'sus', (j) => ((j.spec as Record<string, unknown>).suspend = false));
+    await until(async () => (await activePods('sus')).length === 2, 'pods after resume');
+    const st2 = await until(async () => {
+      const s = await jobStatus('sus');
+      return s.conditions?.[0]?.status === 'False' ? s : undefined;
+    }, 'resumed');
+    assert.deepEqual(condTypes(st2), ['Suspended=False/JobResumed']);
+    assert.ok(st2.startTime);
+    await mutate(api, JOBS, ns, 'sus', (j) => ((j.spec as Record<string, unknown>).suspend = true));
+    await until(async () => (await activePods('sus')).length === 0, 'pods deleted on suspend');
+    const evs = await eventsFor(api, ns, 'sus');
+    assert.ok(evs.includes('Suspended: Job suspended') && evs.includes('Resumed: Job resumed'), evs.join('\n'));
+  });
+
+  it('activeDeadlineSeconds fails the Job with DeadlineExceeded and removes its pods', async () => {
+    await api.create(JOBS, ns, job('dl', { activeDeadlineSeconds: 1 }));
+    await until(async () => (await activePods('dl')).length === 1, 'pod');
+    const st = await until(async () => {
+      const s = await jobStatus('dl');
+      return (s.conditions ?? []).some((x) => x.type === 'Failed') ? s : undefined;
+    }, 'deadline exceeded');
+    assert.deepEqual(condTypes(st), ['FailureTarget=True/DeadlineExceeded', 'Failed=True/DeadlineExceeded']);
+    assert.equal(st.conditions![1]!.message, 'Job was active longer than specified deadline');
+    assert.equal((await listPods(api, ns, 'job=dl')).length, 0);
+  });
+
+  it('backoffLimitPerIndex marks failed indexes and fails the Job with FailedIndexes', async () => {
+    await api.create(JOBS, ns, job('bpi', { completions: 2, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 0 }));
+    const pods = await until(async () => {
+      const a = await activePods('bpi');
+      return a.length === 2 ? a : undefined;
+    }, 'pods');
+    const by = new Map(pods.map((p) => [p.metadata!.annotations!['batch.kubernetes.io/job-completion-index']!, p]));
+    assert.equal(by.get('0')!.metadata!.annotations!['batch.kubernetes.io/job-index-failure-count'], '0');
+    await setPodStatus(api, ns, by.get('0')!.metadata!.name!, 'Failed');
+    await until(async () => (await jobStatus('bpi')).failedIndexes === '0', 'failedIndexes 0');
+    await setPodStatus(api, ns, by.get('1')!.metadata!.name!, 'Succeeded');
+    const st = await until(async () => {
+      const s = await jobStatus('bpi');
+      return (s.conditions ?? []).some((x) => x.type === 'Failed') ? s : undefined;
+    }, 'failed indexes');
+    assert.deepEqual(condTypes(st), ['FailureTarget=True/FailedIndexes', 'Failed=True/FailedIndexes']);
+    assert.equal(st.completedIndexes, '1');
+  });
+
+  it('successPolicy ends an Indexed Job early with SuccessPolicy', async () => {
+    await api.create(JOBS, ns, job('sp', { completions: 3, parallelism: 3, completionMode: 'Indexed', successPolicy: { rules: [{ succeededIndexes: '0' }] } }));
+    const pods = await until(async () => {
+      const a = await activePods('sp');
+      return a.length === 3 ? a : undefined;
+    }, 'pods');
+    const p0 = pods.find((p) => p.metadata!.annotations!['batch.kubernetes.io/job-completion-index'] === '0')!;
+    await setPodStatus(api, ns, p0.metadata!.name!, 'Succeeded');
+    const st = await until(async () => {
+      const s = await jobStatus('sp');
+      return s.completionTime ? s : undefined;
+    }, 'complete by policy');
+    assert.deepEqual(condTypes(st), ['SuccessCriteriaMet=True/SuccessPolicy', 'Complete=True/SuccessPolicy']);
+    assert.equal(st.conditions![0]!.message, 'Matched rules at index 0');
+    assert.equal((await activePods('sp')).length, 0);
+  });
+});
