@@ -2,6 +2,8 @@ import type { ControllerFactory } from './framework/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController } from './job/index.js';
+import { cronJobController } from './cronjob/index.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/index.js';
 
 export * from './framework/index.js';
 
@@ -13,4 +15,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   statefulset: statefulSetController,
   daemonset: daemonSetController,
   job: jobController,
+  cronjob: cronJobController,
+  'ttl-after-finished': ttlAfterFinishedController,
 };

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { HttpClient, type ApiClient } from '../../src/client/index.js';
+import { ControllerManager } from '../../src/controllers/index.js';
+import { CronJobController } from '../../src/controllers/cronjob/index.js';
+import { FakeClock } from '../../src/util/clock.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import {
+  CRONJOBS,
   CRS,
   JOBS,
   DS,
@@ -631,5 +635,224 @@ describe('job controller', () => {
     assert.deepEqual(condTypes(st), ['SuccessCriteriaMet=True/SuccessPolicy', 'Complete=True/SuccessPolicy']);
     assert.equal(st.conditions![0]!.message, 'Matched rules at index 0');
     assert.equal((await activePods('sp')).length, 0);
+  });
+});
+
+describe('cronjob controller (fake clock)', () => {
+  let c: TestCluster;
+  let api: ApiClient;
+  let clock: FakeClock;
+  let stopManager: () => Promise<void>;
+  const ns = 'cron';
+  before(async () => {
+    c = await startTestCluster({ controllers: [] });
+    api = new HttpClient(c.client);
+    await ensureNamespace(api, ns);
+    // One second into the current minute: CronJobs created (in real time) later in this
+    // minute get their first activation at the next minute, which nextMinute() reaches.
+    clock = new FakeClock(Math.floor(Date.now() / 60_000) * 60_000 + 1000);
+    const manager = new ControllerManager({
+      client: api,
+      controllers: { cronjob: (ctx) => new CronJobController(ctx, { localTimeZone: 'UTC' }) },
+      clock,
+    });
+    const abort = new AbortController();
+    const running = manager.run(abort.signal);
+    stopManager = async () => {
+      abort.abort();
+      await running;
+    };
+  });
+  after(async () => {
+    await stopManager();
+    await c.stop();
+  });
+
+  const cronJob = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    spec: {
+      schedule: '*/1 * * * *',
+      jobTemplate: {
+        metadata: { labels: { cron: name }, annotations: { note: 'x' } },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+      },
+      ...spec,
+    },
+  });
+  const jobsOf = async (name: string) => (await api.list(JOBS, ns, { labelSelector: `cron=${name}` })).items.filter((j) => !j.metadata!.deletionTimestamp);
+  const cjStatus = async (name: string) => ((await api.get(CRONJOBS, ns, name)).status ?? {}) as { active?: { name: string; kind: string; apiVersion: string; uid: string }[]; lastScheduleTime?: string; lastSuccessfulTime?: string };
+  /** Moves the fake clock to the next whole minute (plus a second) and lets the controller act. */
+  const nextMinute = async () => {
+    const now = clock.now();
+    await clock.advance(Math.floor(now / 60_000) * 60_000 + 61_000 - now);
+  };
+  const complete = (name: string, type = 'Complete') =>
+    mutate(
+      api,
+      JOBS,
+      ns,
+      name,
+      (j) => {
+        const t = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        j.status = { conditions: [{ type, status: 'True', lastProbeTime: t, lastTransitionTime: t }], startTime: t, ...(type === 'Complete' ? { completionTime: t, succeeded: 1 } : { failed: 1 }) };
+      },
+      'status',
+    );
+
+  it('creates a Job per activation, named by the scheduled minute, and tracks it in status', async () => {
+    await api.create(CRONJOBS, ns, cronJob('tick'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await jobsOf('tick')).length, 0, 'nothing before the first activation');
+    await nextMinute();
+    const scheduled = Math.floor(clock.now() / 60_000) * 60_000;
+    const [j] = await until(async () => {
+      const l = await jobsOf('tick');
+      return l.length === 1 ? l : undefined;
+    }, 'first job');
+    assert.equal(j!.metadata!.name, `tick-${scheduled / 60_000}`);
+    assert.equal(j!.metadata!.annotations!['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(scheduled).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    assert.equal(j!.metadata!.annotations!.note, 'x');
+    const ref = j!.metadata!.ownerReferences![0]!;
+    assert.equal(ref.kind, 'CronJob');
+    assert.equal(ref.controller, true);
+    const st = await until(async () => {
+      const s = await cjStatus('tick');
+      return s.active?.length ? s : undefined;
+    }, 'active');
+    assert.deepEqual({ ...st.active![0]!, resourceVersion: undefined }, { kind: 'Job', namespace: ns, name: j!.metadata!.name, uid: j!.metadata!.uid, apiVersion: 'batch/v1', resourceVersion: undefined });
+    assert.equal(st.lastScheduleTime, new Date(scheduled).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    await complete(j!.metadata!.name!);
+    const st2 = await until(async () => {
+      const s = await cjStatus('tick');
+      return !s.active?.length && s.lastSuccessfulTime ? s : undefined;
+    }, 'completed job leaves active; lastSuccessfulTime set');
+    assert.ok(st2.lastSuccessfulTime);
+    const evs = await eventsFor(api, ns, 'tick');
+    assert.ok(evs.includes(`SuccessfulCreate: Created job ${j!.metadata!.name}`), evs.join('\n'));
+    assert.ok(evs.includes(`SawCompletedJob: Saw completed job: ${j!.metadata!.name}, status: Complete`), evs.join('\n'));
+    await mutate(api, CRONJOBS, ns, 'tick', (cj) => ((cj.spec as Record<string, unknown>).suspend = true));
+  });
+
+  it('Forbid skips an activation while a Job runs; Replace deletes the running Job', async () => {
+    await api.create(CRONJOBS, ns, cronJob('forbid', { concurrencyPolicy: 'Forbid' }));
+    await nextMinute();
+    const [first] = await until(async () => {
+      const l = await jobsOf('forbid');
+      return l.length === 1 ? l : undefined;
+    }, 'first forbid job');
+    await until(async () => (await cjStatus('forbid')).active?.length === 1, 'active');
+    await nextMinute();
+    await until(async () => (await eventsFor(api, ns, 'forbid')).includes('JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid'), 'JobAlreadyActive');
+    assert.deepEqual(names(await jobsOf('forbid')), [first!.metadata!.name!]);
+    await mutate(api, CRONJOBS, ns, 'forbid', (cj) => ((cj.spec as Record<string, unknown>).suspend = true));
+
+    await api.create(CRONJOBS, ns, cronJob('replace', { concurrencyPolicy: 'Replace' }));
+    await nextMinute();
+    const [r1] = await until(async () => {
+      const l = await jobsOf('replace');
+      return l.length === 1 ? l : undefined;
+    }, 'first replace job');
+    await until(async () => (await cjStatus('replace')).active?.length === 1, 'active');
+    await nextMinute();
+    const [r2] = await until(async () => {
+      const l = await jobsOf('replace');
+      return l.length === 1 && l[0]!.metadata!.name !== r1!.metadata!.name ? l : undefined;
+    }, 'replaced');
+    const st = await until(async () => {
+      const s = await cjStatus('replace');
+      return s.active?.length === 1 && s.active[0]!.name === r2!.metadata!.name ? s : undefined;
+    }, 'active is the new job');
+    assert.ok(st);
+    assert.ok((await eventsFor(api, ns, 'replace')).includes(`SuccessfulDelete: Deleted job ${r1!.metadata!.name}`));
+    await mutate(api, CRONJOBS, ns, 'replace', (cj) => ((cj.spec as Record<string, unknown>).suspend = true));
+  });
+
+  it('keeps successfulJobsHistoryLimit finished Jobs, deleting the oldest', async () => {
+    await api.create(CRONJOBS, ns, cronJob('hist', { successfulJobsHistoryLimit: 1 }));
+    for (let i = 0; i < 2; i++) {
+      await nextMinute();
+      const job = await until(async () => (await jobsOf('hist')).find((j) => !(j.status as { conditions?: unknown[] })?.conditions), `job ${i}`);
+      await complete(job.metadata!.name!);
+      await until(async () => !(await cjStatus('hist')).active?.length, 'not active');
+    }
+    await until(async () => (await jobsOf('hist')).length === 1, 'oldest finished job deleted');
+    await mutate(api, CRONJOBS, ns, 'hist', (cj) => ((cj.spec as Record<string, unknown>).suspend = true));
+  });
+
+  it('warns about too many missed start times and starts the most recent one; suspend starts nothing', async () => {
+    await api.create(CRONJOBS, ns, cronJob('late', { suspend: true }));
+    await clock.advance(150 * 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await jobsOf('late')).length, 0, 'suspended');
+    await mutate(api, CRONJOBS, ns, 'late', (cj) => ((cj.spec as Record<string, unknown>).suspend = false));
+    const [j] = await until(async () => {
+      const l = await jobsOf('late');
+      return l.length === 1 ? l : undefined;
+    }, 'one job for the most recent activation');
+    assert.equal(j!.metadata!.name, `late-${Math.floor(clock.now() / 60_000)}`);
+    const evs = await eventsFor(api, ns, 'late');
+    assert.ok(evs.includes('TooManyMissedTimes: too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew'), evs.join('\n'));
+  });
+
+  it('startingDeadlineSeconds: an activation missed by more than the deadline is skipped', async () => {
+    await api.create(CRONJOBS, ns, cronJob('deadline', { startingDeadlineSeconds: 10, suspend: true }));
+    await api.create(CRONJOBS, ns, cronJob('nodeadline', { suspend: true }));
+    // 30 s after an activation, with both suspended through it.
+    await nextMinute();
+    await clock.advance(29_000);
+    for (const n of ['deadline', 'nodeadline']) await mutate(api, CRONJOBS, ns, n, (cj) => ((cj.spec as Record<string, unknown>).suspend = false));
+    const minute = Math.floor(clock.now() / 60_000);
+    const [late] = await until(async () => {
+      const l = await jobsOf('nodeadline');
+      return l.length === 1 ? l : undefined;
+    }, 'the missed activation starts late without a deadline');
+    assert.equal(late!.metadata!.name, `nodeadline-${minute}`);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal((await jobsOf('deadline')).length, 0, 'too late for a 10 s deadline');
+    await nextMinute();
+    await until(async () => (await jobsOf('deadline')).length === 1, 'the next activation is on time');
+    for (const n of ['deadline', 'nodeadline']) await mutate(api, CRONJOBS, ns, n, (cj) => ((cj.spec as Record<string, unknown>).suspend = true));
+  });
+});
+
+describe('ttl-after-finished controller', () => {
+  let c: TestCluster;
+  let api: ApiClient;
+  const ns = 'ttl';
+  before(async () => {
+    c = await startTestCluster({ controllers: ['ttl-after-finished'] });
+    api = new HttpClient(c.client);
+    await ensureNamespace(api, ns);
+  });
+  after(() => c.stop());
+
+  it('deletes a finished Job once its TTL has passed, and leaves unfinished ones', async () => {
+    for (const name of ['done', 'running']) {
+      await api.create(JOBS, ns, job(name, { ttlSecondsAfterFinished: 1 }));
+    }
+    await mutate(
+      api,
+      JOBS,
+      ns,
+      'done',
+      (j) => {
+        const t = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        j.status = { conditions: [{ type: 'Complete', status: 'True', lastProbeTime: t, lastTransitionTime: t }], completionTime: t, startTime: t, succeeded: 1 };
+      },
+      'status',
+    );
+    const gone = await until(async () => {
+      try {
+        const j = await api.get(JOBS, ns, 'done');
+        return j.metadata!.deletionTimestamp ? j : undefined;
+      } catch {
+        return { metadata: { finalizers: [] } } as KubeObject;
+      }
+    }, 'finished job deleted');
+    // Foreground propagation: the garbage collector (not running here) finishes the deletion.
+    if (gone.metadata!.deletionTimestamp) assert.deepEqual(gone.metadata!.finalizers, ['foregroundDeletion']);
+    await api.get(JOBS, ns, 'running');
   });
 });
