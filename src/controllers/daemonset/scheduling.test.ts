@@ -9,6 +9,7 @@ import {
   requiredNodeAffinityMatches,
   targetNodeName,
   toleratesTaint,
+  type NodeSelectorRequirement,
   type PodSpecLike,
 } from './scheduling.js';
 import { isPodUpdated, withDefaults } from './types.js';
@@ -42,7 +43,7 @@ describe('tolerations', () => {
 
 describe('node affinity', () => {
   const n = node('n1', { zone: 'a', cores: '8' });
-  const term = (matchExpressions: object[], matchFields: object[] = []) => ({
+  const term = (matchExpressions: NodeSelectorRequirement[], matchFields: NodeSelectorRequirement[] = []) => ({
     affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions, matchFields }] } } },
   });
   const table: [string, PodSpecLike, boolean][] = [
