@@ -37,16 +37,31 @@ export function safeEncodeString(s: string): string {
   return out;
 }
 
+/** A copy of a JSON value with every object's keys in sorted order (undefined members dropped). */
+export function sortedKeys<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => sortedKeys(x)) as T;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = sortedKeys(o[k]);
+  return out as T;
+}
+
+// Go's encoding/json escapes these even in plain strings.
+const goEscapes = (s: string) => s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /**
- * JSON with object keys sorted, so equal values hash equally whatever order their keys
- * arrived in (the API does not promise key order).
+ * Compact JSON with object keys sorted and Go's HTML escaping: the bytes Go's json.Marshal
+ * writes for a map[string]interface{}, which is what upstream hashes and stores revision
+ * data as. Equal values give equal text whatever order their keys arrived in.
  */
 export function canonicalJson(v: unknown): string {
+  if (typeof v === 'string') return goEscapes(JSON.stringify(v));
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${goEscapes(JSON.stringify(k))}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
 /**

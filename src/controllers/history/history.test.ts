@@ -31,6 +31,7 @@ describe('hashes', () => {
 
   it('hashes canonical JSON, independent of key order', () => {
     assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), '{"a":[1,{"c":3,"d":2}],"b":1}');
+    assert.equal(canonicalJson({ cmd: 'a && b > c' }), '{"cmd":"a \\u0026\\u0026 b \\u003e c"}', 'Go escapes <, > and &');
     assert.equal(computeTemplateHash({ a: 1, b: 2 }), computeTemplateHash({ b: 2, a: 1 }));
     assert.notEqual(computeTemplateHash({ a: 1 }), computeTemplateHash({ a: 1 }, 1), 'the collision count changes the hash');
     assert.match(computeTemplateHash({ a: 1 }), /^[bcdfghjklmnpqrstvwxz2456789]+$/);
@@ -54,9 +55,12 @@ describe('ControllerRevisions', () => {
 
   it('stores the template as a replace patch and applies it back', () => {
     const data = templatePatchOf(parent);
-    assert.deepEqual(data, { spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] }, $patch: 'replace' } } });
+    assert.deepEqual(data, { spec: { template: { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: { containers: [] }, $patch: 'replace' } } });
+    assert.deepEqual(Object.keys(data.spec.template), ['$patch', 'metadata', 'spec'], 'keys sorted, as Go marshals a map');
     const changed = { ...parent, spec: { template: { metadata: { labels: { app: 'other' } } }, replicas: 2 } };
-    assert.deepEqual(applyTemplatePatch(changed, data).spec, { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } }, replicas: 2 });
+    assert.deepEqual(applyTemplatePatch(changed, data).spec, { template: { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: { containers: [] } }, replicas: 2 });
+    const typed = templatePatchOf({ spec: { template: { spec: { containers: [{ name: 'c' }], initContainers: [{ name: 'i', resources: { limits: { cpu: '1' } } }] } } } });
+    assert.deepEqual(typed.spec.template.spec, { containers: [{ name: 'c', resources: {} }], initContainers: [{ name: 'i', resources: { limits: { cpu: '1' } } }] });
   });
 
   it('compares and orders revisions', () => {

@@ -3,7 +3,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { gvr, type ApiClient } from '../../client/api-client.js';
 import { deepClone, deepEqual } from '../../util/deep.js';
 import type { OwnerReference } from '../framework/owner-refs.js';
-import { canonicalJson, fnv1, safeEncodeString } from './hash.js';
+import { canonicalJson, fnv1, safeEncodeString, sortedKeys } from './hash.js';
 
 export const CONTROLLER_REVISIONS = gvr('apps/v1', 'controllerrevisions');
 
@@ -140,7 +140,29 @@ export async function updateRevisionNumber(client: ApiClient, revision: Controll
  */
 export function templatePatchOf(obj: KubeObject): { spec: { template: Record<string, unknown> } } {
   const spec = (obj.spec ?? {}) as { template?: Record<string, unknown> };
-  return { spec: { template: { ...deepClone(spec.template ?? {}), $patch: 'replace' } } };
+  // Keys in sorted order and Go's typed zero values, as upstream's typed encoding and map
+  // round trip leave them: `kubectl rollout undo` compares this data byte for byte with its
+  // own rendering of the current template to detect a no-op rollback.
+  return sortedKeys({ spec: { template: { ...goTypedTemplate(spec.template ?? {}), $patch: 'replace' } } });
+}
+
+/**
+ * A pod template as Go's encoding of core/v1 PodTemplateSpec renders it: struct-typed fields
+ * are never omitted, so metadata.creationTimestamp is null and every container has
+ * `resources: {}` when unset.
+ */
+export function goTypedTemplate(template: Record<string, unknown>): Record<string, unknown> {
+  const t = deepClone(template);
+  const meta = (t.metadata ??= {}) as Record<string, unknown>;
+  if (!('creationTimestamp' in meta)) meta.creationTimestamp = null;
+  const spec = t.spec as Record<string, unknown> | undefined;
+  if (spec) {
+    for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+      const cs = spec[list];
+      if (Array.isArray(cs)) for (const c of cs) if (c && typeof c === 'object' && !('resources' in c)) (c as Record<string, unknown>).resources = {};
+    }
+  }
+  return t;
 }
 
 /** Applies a template patch (as templatePatchOf makes) to a copy of `obj` (upstream's ApplyRevision for this patch shape). */
