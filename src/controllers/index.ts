@@ -1,5 +1,10 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { statefulSetController } from './statefulset/index.js';
+import { daemonSetController } from './daemonset/index.js';
+import { jobController } from './job/index.js';
+import { cronJobController } from './cronjob/index.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/index.js';
 
 export * from './framework/index.js';
 
@@ -9,4 +14,9 @@ export * from './framework/index.js';
  */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
+  statefulset: statefulSetController,
+  daemonset: daemonSetController,
+  job: jobController,
+  cronjob: cronJobController,
+  'ttl-after-finished': ttlAfterFinishedController,
 };

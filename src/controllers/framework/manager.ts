@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ApiClient } from '../../client/api-client.js';
 import { EventRecorder } from '../../client/event-recorder.js';
 import { SharedInformerFactory } from '../../client/informer-factory.js';
@@ -89,6 +90,8 @@ export class ControllerManager {
   }
 
   private async runControllers(signal: AbortSignal): Promise<void> {
+    // Every controller, informer and recorder listens on this one signal.
+    setMaxListeners(1024, signal);
     const informers = new SharedInformerFactory({ client: this.opts.client, clock: this.clock });
     const recorders = new Map<string, EventRecorder>();
     const recorderRuns: Promise<void>[] = [];
