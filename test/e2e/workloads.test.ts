@@ -198,12 +198,10 @@ describe('workload controllers with kubectl', () => {
     assert.equal(conds.trim(), 'SuccessCriteriaMet/CompletionsReached Complete/CompletionsReached');
   });
 
-  it('kubectl create job runs and completes (needs the apiserver to generate the Job selector)', async (t) => {
+  it('kubectl create job runs and completes (the apiserver generates the Job selector)', async () => {
     const dry = JSON.parse(await ok(['create', 'job', 'probe', '--image=busybox', '--dry-run=server', '-o', 'json']));
-    if (!dry.spec?.selector) {
-      t.skip('the apiserver does not generate Job selectors on this branch (batch/jobs strategy); kubectl create job makes pods without labels');
-      return;
-    }
+    assert.deepEqual(Object.keys(dry.spec.selector.matchLabels), ['batch.kubernetes.io/controller-uid']);
+    assert.equal(dry.spec.template.metadata.labels['batch.kubernetes.io/job-name'], 'probe');
     await ok(['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi']);
     const [pod] = await until(async () => {
       const p = await podNames('batch.kubernetes.io/job-name=once');
@@ -229,8 +227,7 @@ describe('workload controllers with kubectl', () => {
     assert.equal(scheduled.metadata.name, `tick-${Date.parse(ts) / 60_000}`);
     const table = await until(async () => {
       const out = await ok(['get', 'cronjobs', 'tick']);
-      // SUSPEND shows the defaulted spec.suspend (False upstream; <unset> until Job/CronJob defaulting exists).
-      return /tick\s+\*\/1 \* \* \* \*\s+<none>\s+\S+\s+1\s+\S+\s+\S+/.test(out) ? out : undefined;
+      return /tick\s+\*\/1 \* \* \* \*\s+<none>\s+False\s+1\s+\S+\s+\S+/.test(out) ? out : undefined;
     }, 'cronjob table with one active job and a last schedule');
     assert.match(table, /^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE\n/);
     const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=tick', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);

@@ -124,19 +124,20 @@ function check(item: LimitItem, kind: string, resources: Obj): string[] {
   const errs: string[] = [];
   const requests = (resources.requests ?? {}) as List;
   const limits = (resources.limits ?? {}) as List;
+  // As upstream: one error (the first that applies) per resource and constraint.
   for (const [k, min] of Object.entries(item.min ?? {})) {
     const req = requests[k];
     const lim = limits[k];
     if (req === undefined) errs.push(`minimum ${k} usage per ${kind} is ${q(min).toString()}.  No request is specified`);
     else if (q(req).cmp(q(min)) < 0) errs.push(`minimum ${k} usage per ${kind} is ${q(min).toString()}, but request is ${q(req).toString()}`);
-    if (lim !== undefined && q(lim).cmp(q(min)) < 0) errs.push(`minimum ${k} usage per ${kind} is ${q(min).toString()}, but limit is ${q(lim).toString()}`);
+    else if (lim !== undefined && q(lim).cmp(q(min)) < 0) errs.push(`minimum ${k} usage per ${kind} is ${q(min).toString()}, but limit is ${q(lim).toString()}`);
   }
   for (const [k, max] of Object.entries(item.max ?? {})) {
     const req = requests[k];
     const lim = limits[k];
     if (lim === undefined) errs.push(`maximum ${k} usage per ${kind} is ${q(max).toString()}.  No limit is specified`);
     else if (q(lim).cmp(q(max)) > 0) errs.push(`maximum ${k} usage per ${kind} is ${q(max).toString()}, but limit is ${q(lim).toString()}`);
-    if (req !== undefined && q(req).cmp(q(max)) > 0) errs.push(`maximum ${k} usage per ${kind} is ${q(max).toString()}, but request is ${q(req).toString()}`);
+    else if (req !== undefined && q(req).cmp(q(max)) > 0) errs.push(`maximum ${k} usage per ${kind} is ${q(max).toString()}, but request is ${q(req).toString()}`);
   }
   for (const [k, ratio] of Object.entries(item.maxLimitRequestRatio ?? {})) {
     const req = requests[k];
