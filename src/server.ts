@@ -178,6 +178,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         client: cmClient,
         controllers: CONTROLLERS,
         enabled: controllerNames,
+        discovery: async () =>
+          registry!
+            .descriptors()
+            .filter((d) => d.version === d.info.versions[0] && !d.info.storedAs)
+            .map((d) => ({ group: d.group, version: d.version, resource: d.resource, kind: d.kind, namespaced: d.namespaced, verbs: d.info.verbs })),
+        rootCaPem: pki.ca.certPem,
         clock,
         host: hostname(),
         leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },

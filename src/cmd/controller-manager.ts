@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HttpClient, loadKubeconfig, RestClient } from '../client/index.js';
-import { CONTROLLERS, ControllerManager } from '../controllers/index.js';
+import { CONTROLLERS, ControllerManager, httpDiscovery } from '../controllers/index.js';
 import { parseFlags, stringFlag, UsageError, type FlagSpec } from './flags.js';
 
 const USAGE = `Usage: k8ts controller-manager --kubeconfig PATH [flags]
@@ -80,6 +80,8 @@ export async function runControllerManager(argv: string[]): Promise<number> {
   const rest = new RestClient(loadKubeconfig(kubeconfig));
   const manager = new ControllerManager({
     client: new HttpClient(rest),
+    discovery: httpDiscovery(rest),
+    rootCaPem: loadKubeconfig(kubeconfig).caPem,
     controllers: CONTROLLERS,
     enabled,
     host: hostname(),

@@ -1,5 +1,8 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { GarbageCollector } from './garbagecollector/index.js';
+import { NamespaceController } from './namespace/index.js';
+import { RootCaPublisher, ServiceAccountController } from './serviceaccount/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController } from './job/index.js';
@@ -13,6 +16,10 @@ export * from './framework/index.js';
  * kube-controller-manager's --controllers flag uses. All are enabled by default.
  */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
+  'garbage-collector': (ctx) => new GarbageCollector(ctx),
+  namespace: (ctx) => new NamespaceController(ctx),
+  serviceaccount: (ctx) => new ServiceAccountController(ctx),
+  'root-ca-certificate-publisher': (ctx) => new RootCaPublisher(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
   statefulset: statefulSetController,
   daemonset: daemonSetController,
