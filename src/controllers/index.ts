@@ -1,5 +1,7 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { DeploymentController } from './deployment/index.js';
+import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
 import { GarbageCollector } from './garbagecollector/index.js';
 import { NamespaceController } from './namespace/index.js';
 import { RootCaPublisher, ServiceAccountController } from './serviceaccount/index.js';
@@ -16,6 +18,9 @@ export * from './framework/index.js';
  * kube-controller-manager's --controllers flag uses. All are enabled by default.
  */
 export const CONTROLLERS: Record<string, ControllerFactory> = {
+  deployment: (ctx) => new DeploymentController(ctx),
+  replicaset: (ctx) => new ReplicaSetController(ctx, REPLICA_SET),
+  replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
