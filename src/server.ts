@@ -17,6 +17,8 @@ import {
   InProcessClient,
 } from './apiserver/index.js';
 import { CONTROLLERS, ControllerManager } from './controllers/index.js';
+import { SimulatedNodes } from './kubelet/simulated/index.js';
+import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
 import {
@@ -55,6 +57,13 @@ export interface ServerOptions {
   controllers?: readonly string[];
   /** Lease-based leader election for the controller-manager (default on, as upstream). */
   leaderElection?: boolean;
+  /** kwok-style simulated nodes to register (named k8ts-sim-0, k8ts-sim-1, ...). */
+  simulatedNodes?: number;
+  /** A node agent for this machine, simulated for now (named `nodeName`, default the hostname). */
+  localNode?: 'simulated';
+  nodeName?: string;
+  /** Run the scheduler (default true). */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -189,6 +198,25 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
       });
       components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
+    }
+    if (opts.scheduler !== false) {
+      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock);
+      const scheduler = new ControllerManager({
+        client: schedClient,
+        controllers: { scheduler: (ctx) => new Scheduler(ctx) },
+        clock,
+        host: hostname(),
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}`, name: 'kube-scheduler' },
+      });
+      components.push(scheduler.run(abort.signal).catch((e: unknown) => log.error('scheduler failed', { error: e })));
+    }
+    const nodeNames: string[] = [];
+    if (opts.localNode === 'simulated') nodeNames.push(opts.nodeName ?? hostname().toLowerCase());
+    for (let i = 0; i < (opts.simulatedNodes ?? 0); i++) nodeNames.push(`k8ts-sim-${i}`);
+    if (nodeNames.length) {
+      const nodesClient = new InProcessClient(registry, { name: 'system:node:simulated', groups: ['system:nodes', 'system:authenticated'] }, clock);
+      const sim = new SimulatedNodes({ client: nodesClient, names: nodeNames, clock });
+      components.push(sim.run(abort.signal).catch((e: unknown) => log.error('simulated nodes failed', { error: e })));
     }
     ready = true;
 

@@ -1,5 +1,6 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { NodeLifecycleController } from './nodelifecycle/index.js';
 import { DeploymentController } from './deployment/index.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
 import { GarbageCollector } from './garbagecollector/index.js';
@@ -22,6 +23,7 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   replicaset: (ctx) => new ReplicaSetController(ctx, REPLICA_SET),
   replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
+  'node-lifecycle': (ctx) => new NodeLifecycleController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   'root-ca-certificate-publisher': (ctx) => new RootCaPublisher(ctx),
