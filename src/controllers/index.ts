@@ -1,5 +1,6 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { EndpointsController, EndpointSliceController } from './endpoints/index.js';
 import { NodeLifecycleController } from './nodelifecycle/index.js';
 import { DeploymentController } from './deployment/index.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
@@ -22,6 +23,8 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   deployment: (ctx) => new DeploymentController(ctx),
   replicaset: (ctx) => new ReplicaSetController(ctx, REPLICA_SET),
   replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
+  endpoints: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   'node-lifecycle': (ctx) => new NodeLifecycleController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
