@@ -36,7 +36,7 @@ describe('scheduler, simulated nodes and node lifecycle', () => {
   const get = async (name: string) => (await c.req('GET', `${PODS}/${name}`)).json<Pod>();
 
   before(async () => {
-    c = await startTestCluster({ simulatedNodes: 3, controllers: ['node-lifecycle'] });
+    c = await startTestCluster({ simulatedNodes: 3, controllers: ['node-lifecycle'], scheduler: true });
   });
   after(() => c.stop());
 

@@ -118,7 +118,13 @@ export class NodeLifecycleController implements Controller {
       if (!seen || seen.signature !== signature) this.observed.set(name, { signature, at: now });
       const lastProgress = this.observed.get(name)!.at;
       let current = node;
-      if (ready && ready.status !== 'Unknown' && now - lastProgress > this.grace) {
+      if (!ready) {
+        // Never reported: leave it as admission tainted it until the grace period since its
+        // creation has passed, then Unknown (as upstream's "never posted" branch).
+        const born = Date.parse(node.metadata?.creationTimestamp ?? '') || lastProgress;
+        if (now - Math.max(born, lastProgress) <= this.grace) continue;
+        current = (await this.markUnknown(node, true)) ?? node;
+      } else if (ready.status !== 'Unknown' && now - lastProgress > this.grace) {
         current = (await this.markUnknown(node)) ?? node;
         await this.markPodsNotReady(name);
       }
@@ -128,15 +134,18 @@ export class NodeLifecycleController implements Controller {
     for (const name of this.observed.keys()) if (!this.nodes.get('', name)) this.observed.delete(name);
   }
 
-  private async markUnknown(node: KubeObject): Promise<KubeObject | undefined> {
+  private async markUnknown(node: KubeObject, never = false): Promise<KubeObject | undefined> {
     const now = rfc3339(this.ctx.clock.now());
     const status = { ...((node.status ?? {}) as Obj) };
-    const conds = ((status.conditions as Condition[] | undefined) ?? []).map((c) =>
-      KUBELET_CONDITIONS.includes(c.type) && c.status !== 'Unknown'
-        ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now }
-        : c,
-    );
-    status.conditions = conds;
+    const reason = never ? 'NodeStatusNeverUpdated' : 'NodeStatusUnknown';
+    const message = never ? 'Kubelet never posted node status.' : 'Kubelet stopped posting node status.';
+    const have = (status.conditions as Condition[] | undefined) ?? [];
+    const conds = KUBELET_CONDITIONS.map((type) => {
+      const c = have.find((x) => x.type === type);
+      if (c && c.status === 'Unknown') return c;
+      return { ...(c ?? { type }), type, status: 'Unknown', reason, message, lastHeartbeatTime: c?.lastHeartbeatTime ?? node.metadata?.creationTimestamp, lastTransitionTime: now };
+    });
+    status.conditions = [...conds, ...have.filter((c) => !KUBELET_CONDITIONS.includes(c.type))];
     try {
       const updated = await this.ctx.client.update(NODES, '', { ...node, status }, { subresource: 'status' });
       this.ctx.recorder('node-controller').event(
@@ -175,13 +184,11 @@ export class NodeLifecycleController implements Controller {
     const out: Taint[] = [];
     const ready = status('Ready');
     if (ready === 'False') out.push({ key: NOT_READY, effect: 'NoSchedule' }, { key: NOT_READY, effect: 'NoExecute' });
-    else if (ready === 'Unknown' || ready === undefined) out.push({ key: UNREACHABLE, effect: 'NoSchedule' }, { key: UNREACHABLE, effect: 'NoExecute' });
+    else if (ready === 'Unknown') out.push({ key: UNREACHABLE, effect: 'NoSchedule' }, { key: UNREACHABLE, effect: 'NoExecute' });
     if (status('MemoryPressure') === 'True') out.push({ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' });
     if (status('DiskPressure') === 'True') out.push({ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' });
     if (status('PIDPressure') === 'True') out.push({ key: 'node.kubernetes.io/pid-pressure', effect: 'NoSchedule' });
     if ((node.spec as Obj | undefined)?.unschedulable) out.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
-    // A node that never reported at all stays not-ready (as admission tainted it on creation).
-    if (ready === undefined) return [{ key: NOT_READY, effect: 'NoSchedule' }];
     return out;
   }
 
