@@ -16,7 +16,7 @@ import {
   X509Authenticator,
   InProcessClient,
 } from './apiserver/index.js';
-import { CONTROLLERS, ControllerManager } from './controllers/index.js';
+import { CONTROLLERS, ControllerManager, pdbEvictionCheck } from './controllers/index.js';
 import { SimulatedNodes } from './kubelet/simulated/index.js';
 import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
@@ -161,7 +161,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       },
     });
     compacting = compactor.run(abort.signal);
+    const pdbStore = () => registry!.preferred('policy', 'poddisruptionbudgets')!;
+    const evictionCheck = pdbEvictionCheck({
+      list: async (ns) => (await pdbStore().list(ns, {})).items.map((s) => s.obj),
+      updateStatus: async (pdb) => {
+        const { namespace, name, resourceVersion } = pdb.metadata!;
+        await pdbStore().update(systemContext('system:apiserver:eviction'), namespace!, name!, (cur) => {
+          if (!cur || cur.metadata?.resourceVersion !== resourceVersion) throw apiErrors.modified({ group: 'policy', resource: 'poddisruptionbudgets' }, name!);
+          return { ...cur, status: pdb.status };
+        }, { subresource: 'status' });
+      },
+      now: () => clock.now(),
+    });
     api = new ApiServer({
+      subresources: { evictionCheck },
       registry,
       clock,
       authenticator: new UnionAuthenticator([new X509Authenticator()]),
@@ -182,7 +195,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const components: Promise<void>[] = [];
     const controllerNames = opts.controllers ?? Object.keys(CONTROLLERS);
     if (controllerNames.length) {
-      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock);
+      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock, evictionCheck);
       const manager = new ControllerManager({
         client: cmClient,
         controllers: CONTROLLERS,
@@ -200,7 +213,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
     }
     if (opts.scheduler !== false) {
-      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock);
+      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock, evictionCheck);
       const scheduler = new ControllerManager({
         client: schedClient,
         controllers: { scheduler: (ctx) => new Scheduler(ctx) },

@@ -1,5 +1,6 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
+import { DisruptionController } from './disruption/index.js';
 import { EndpointsController, EndpointSliceController } from './endpoints/index.js';
 import { NodeLifecycleController } from './nodelifecycle/index.js';
 import { DeploymentController } from './deployment/index.js';
@@ -25,6 +26,7 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
   endpoints: (ctx) => new EndpointsController(ctx),
   endpointslice: (ctx) => new EndpointSliceController(ctx),
+  disruption: (ctx) => new DisruptionController(ctx),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   'node-lifecycle': (ctx) => new NodeLifecycleController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
@@ -37,3 +39,4 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   cronjob: cronJobController,
   'ttl-after-finished': ttlAfterFinishedController,
 };
+export { pdbEvictionCheck, type PdbAccess } from './disruption/index.js';
