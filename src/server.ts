@@ -18,6 +18,8 @@ import {
 } from './apiserver/index.js';
 import { CONTROLLERS, ControllerManager, pdbEvictionCheck } from './controllers/index.js';
 import { SimulatedNodes } from './kubelet/simulated/index.js';
+import { CrdManager } from './apiserver/crd/index.js';
+import { BUILTIN_RESOURCES } from './api/resources.js';
 import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
@@ -112,6 +114,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let registry: Registry | undefined;
   let api: ApiServer | undefined;
   let compacting: Promise<void> | undefined;
+  let crdRun: Promise<void> | undefined;
   let ready = false;
   try {
     const namespaces = () => registry!.preferred('', 'namespaces')!;
@@ -187,6 +190,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const listened = await api.listen();
     const port = Number(new URL(listened).port);
     await bootstrapCluster(registry, { advertiseAddress, port });
+    const crdClient = new InProcessClient(registry, { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] }, clock);
+    const crds = new CrdManager({
+      registry,
+      client: crdClient,
+      clock,
+      onChange: () => api!.refreshDiscovery(),
+      builtinNames: (group, plural) => BUILTIN_RESOURCES.some((r) => r.group === group && r.resource === plural),
+    });
+    const crdsReady = new Promise<void>((resolve) => {
+      crdRun = crds.run(abort.signal, resolve).catch((e: unknown) => log.error('CRD manager failed', { error: e }));
+      void crdRun.then(resolve);
+    });
+    await crdsReady;
     const url = wildcard ? `https://127.0.0.1:${port}` : listened;
     const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
     const tmp = `${kubeconfigPath}.tmp`;
@@ -239,6 +255,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         ready = false;
         abort.abort();
         await Promise.all(components);
+        await crdRun;
         await api!.close();
         await registry!.stop();
         await compacting;
