@@ -863,7 +863,12 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
 
 /** Equal for storage purposes: everything but resourceVersion and managedFields timestamps. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  // As upstream's IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but
+  // managedFields timestamps is no write.
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata?.managedFields?.map((e) => ({ ...e, time: undefined })) },
+  });
   return deepEqual(strip(a), strip(b));
 }
 
