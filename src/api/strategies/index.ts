@@ -1,8 +1,18 @@
 import type { StrategyOverlay } from '../strategy.js';
+import { POD_STRATEGIES } from './pods.js';
+import { WORKLOAD_STRATEGIES } from './workloads.js';
+
+export { POD_STRATEGIES } from './pods.js';
+export { WORKLOAD_STRATEGIES } from './workloads.js';
+export * from './pod-spec.js';
 
 /**
  * Defaulting and validation of the built-in types, per resource (`group/resource`), as
  * upstream's SetDefaults_* functions and validation packages. The registry merges these
  * over its base behaviour (src/apiserver/registry/behaviours.ts).
  */
-export const BUILTIN_STRATEGIES: StrategyOverlay[] = [];
+export const BUILTIN_STRATEGIES: StrategyOverlay[] = [
+  // pods, pod templates and workloads (pods.ts, workloads.ts)
+  POD_STRATEGIES,
+  WORKLOAD_STRATEGIES,
+];
