@@ -235,6 +235,11 @@ export function dropDisabledPodSpecFields(spec: Json, old?: Json): void {
  */
 export function defaultPodSpec(spec: unknown): void {
   if (!isObject(spec)) return;
+  // as the core/v1 conversion: serviceAccount is a deprecated alias of serviceAccountName
+  // (the latter wins), and is always served equal to it
+  if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+  else delete spec.serviceAccount;
   setIfZero(spec, 'dnsPolicy', 'ClusterFirst');
   setIfZero(spec, 'restartPolicy', 'Always');
   setIfAbsent(spec, 'securityContext', {});

@@ -361,6 +361,9 @@ const replicaSetStrategy: Partial<TypeStrategy> = {
 /** A StatefulSet volume claim template: the PVC defaults, embedded metadata and `status.phase: Pending`. */
 function defaultClaimTemplate(claim: unknown): void {
   if (!isObject(claim)) return;
+  // as upstream's apps/v1 conversion: claim templates always carry their type
+  claim.apiVersion = 'v1';
+  claim.kind = 'PersistentVolumeClaim';
   defaultEmbeddedMeta(claim);
   defaultPersistentVolumeClaimSpec(objAt(claim, 'spec'));
   const status = objAt(claim, 'status');
