@@ -230,6 +230,10 @@ function validatePodMetadataAndSpec(pod: KubeObject, opts: PodValidationOptions)
 /** As upstream's ValidatePodCreate (metadata itself is validated by the registry). */
 export function validatePodCreate(pod: KubeObject): FieldError[] {
   const spec = asObj(pod.spec) ?? {};
+  // Upstream computes the QoS class after mutating admission (which may set resources);
+  // here admission runs between defaulting and validation, so the class is refreshed.
+  const status = asObj(pod.status);
+  if (status?.phase === 'Pending' && typeof status.qosClass === 'string') status.qosClass = computePodQOS(spec);
   const opts = { ...podValidationOptions(spec), resourceIsPod: true };
   const errs = validatePodMetadataAndSpec(pod, opts);
   if (asArr(spec.ephemeralContainers).length > 0) errs.push(fieldErrors.forbidden(SPEC.child('ephemeralContainers'), 'cannot be set on create'));
