@@ -1,10 +1,20 @@
 import type { StrategyOverlay } from '../strategy.js';
+// pods, pod templates and workloads (strat-workloads)
 import { POD_STRATEGIES } from './pods.js';
 import { WORKLOAD_STRATEGIES } from './workloads.js';
 
-export { POD_STRATEGIES } from './pods.js';
+// pods, pod templates and workloads: the overlays and the shared pod spec pieces
+export { POD_STRATEGIES, computePodQOS } from './pods.js';
 export { WORKLOAD_STRATEGIES } from './workloads.js';
-export * from './pod-spec.js';
+export {
+  defaultPod,
+  defaultPodSpec,
+  defaultPodTemplateSpec,
+  podValidationOptions,
+  validatePodSpec,
+  validatePodTemplateSpec,
+  type PodValidationOptions,
+} from './pod-spec.js';
 
 /**
  * Defaulting and validation of the built-in types, per resource (`group/resource`), as
