@@ -58,6 +58,10 @@ const INVALID_UPSTREAM: Record<string, RegExp> = {
   '_archived/volumes/scaleio/pod.yaml': /strict decoding error: unknown field "spec\.volumes\[0\]\.scaleIO\.protectionDoamin"/,
   '_archived/volumes/storageos/storageos-pod.yaml': /strict decoding error: unknown field "spec\.volumes\[0\]\.storageos\.pool"/,
   '_archived/volumes/storageos/storageos-pv.yaml': /strict decoding error: unknown field "spec\.storageos\.secretName"/,
+  // Lower-case protocols, and an RC with neither selector nor template labels: 422 upstream too.
+  '_archived/volumes/aws_ebs/aws-ebs-web.yaml': /spec\.containers\[0\]\.ports\[0\]\.protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"/,
+  '_archived/volumes/cinder/cinder-web.yaml': /spec\.containers\[0\]\.ports\[0\]\.protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"/,
+  '_archived/sysdig-cloud/sysdig-rc.yaml': /The ReplicationController "sysdig-agent" is invalid: spec\.selector: Required value/,
 };
 
 describe('kubernetes/examples manifests with kubectl apply', { skip: ROOT ? false : 'corpus missing' }, () => {

@@ -29,7 +29,7 @@ describe('@kubernetes/client-node against k8ts', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'k8ts-client-node-'));
-    server = await startServer({ dataDir, datastore: 'sqlite', port: 0, controllers: [] });
+    server = await startServer({ dataDir, datastore: 'sqlite', port: 0, controllers: [], scheduler: false });
     port = Number(new URL(server.url).port);
     kc = new k8s.KubeConfig();
     kc.loadFromFile(server.kubeconfigPath);
@@ -139,7 +139,7 @@ describe('@kubernetes/client-node against k8ts', () => {
     await until(() => names().includes('before-restart'), 'the add before the restart');
 
     await server.stop();
-    server = await startServer({ dataDir, datastore: 'sqlite', port, controllers: [] });
+    server = await startServer({ dataDir, datastore: 'sqlite', port, controllers: [], scheduler: false });
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'before-restart' });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'after-restart' } } });
     await core.patchNamespacedConfigMap(

@@ -550,8 +550,13 @@ export class ResourceStore {
       name,
       (current) => {
         if (!current) throw errors.notFound(this.gr, name);
+        const rv = current.metadata?.resourceVersion;
         const patched = applyPatchBody(kind, current, patch, this.schema);
         if (!isObject(patched)) throw errors.badRequest('the patch produced something other than an object');
+        // A resourceVersion the patch did not change is no precondition: as upstream, a patch
+        // without one is re-applied to the newer object when a concurrent write wins.
+        const pm = (patched as KubeObject).metadata;
+        if (pm && pm.resourceVersion === rv) delete pm.resourceVersion;
         return patched as KubeObject;
       },
       opts,
