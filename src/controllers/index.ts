@@ -4,7 +4,11 @@ import { DeploymentController } from './deployment/index.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
 import { GarbageCollector } from './garbagecollector/index.js';
 import { NamespaceController } from './namespace/index.js';
-import { RootCaPublisher, ServiceAccountController } from './serviceaccount/index.js';
+import { ServiceAccountController } from './serviceaccount/index.js';
+import { RootCaCertPublisher } from './rootcacertpublisher/index.js';
+import { EndpointsController } from './endpoint/index.js';
+import { EndpointSliceController } from './endpointslice/index.js';
+import { PodGcController } from './podgc/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController } from './job/index.js';
@@ -24,7 +28,10 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
-  'root-ca-certificate-publisher': (ctx) => new RootCaPublisher(ctx),
+  'root-ca-certificate-publisher': (ctx) => new RootCaCertPublisher(ctx),
+  endpoints: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
+  'pod-garbage-collector': (ctx) => new PodGcController(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
   statefulset: statefulSetController,
   daemonset: daemonSetController,
