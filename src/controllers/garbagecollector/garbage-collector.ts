@@ -6,7 +6,7 @@ import { isTombstone } from '../../client/indexer.js';
 import { runWorkers, Workqueue, type ReconcileResult } from '../../client/workqueue.js';
 import { deepEqual } from '../../util/deep.js';
 import { logger } from '../../util/log.js';
-import type { DiscoveredResource } from '../framework/discovery.js';
+import { GroupDiscoveryFailedError, type DiscoveredResource } from '../framework/discovery.js';
 import type { Controller, ControllerContext } from '../framework/types.js';
 import { formatIdentity, Graph, ReferenceCache, refCoordinates, type GraphNode, type Identity } from './graph.js';
 import { FOREGROUND, GraphBuilder, ORPHAN } from './graph-builder.js';
@@ -129,8 +129,11 @@ export class GarbageCollector implements Controller {
     try {
       resources = await this.ctx.discovery();
     } catch (e: unknown) {
-      log.warn('failed to discover preferred resources', { error: e });
-      return this.monitors.size > 0;
+      // As upstream: go on with what was discovered; nothing at all means no change.
+      resources = e instanceof GroupDiscoveryFailedError ? e.resources : [];
+      if (e instanceof GroupDiscoveryFailedError) log.info('failed to discover some groups', { groups: Object.fromEntries(e.groups) });
+      else log.warn('failed to discover preferred resources', { error: e });
+      if (!resources.length) return this.monitors.size > 0;
     }
     const mapper = new Map<string, Mapping>();
     for (const r of resources) {

@@ -4,7 +4,7 @@ import { gvr, type ApiClient, type Gvr } from '../../client/api-client.js';
 import { rfc3339 } from '../../client/time-format.js';
 import type { Clock } from '../../util/clock.js';
 import { logger } from '../../util/log.js';
-import type { DiscoveredResource, Discovery } from '../framework/discovery.js';
+import { GroupDiscoveryFailedError, type DiscoveredResource, type Discovery } from '../framework/discovery.js';
 import { updateConditions, type DeletionReport, type NamespaceCondition } from './conditions.js';
 
 const log = logger('namespace-controller');
@@ -72,10 +72,10 @@ export class NamespacedResourcesDeleter {
     }
     if (!ns.metadata?.deletionTimestamp) return;
     if (specFinalizers(ns).length === 0) return;
-    const estimate = await this.deleteAllContent(ns);
+    const { estimate, latest } = await this.deleteAllContent(ns);
     if (estimate > 0) throw new ResourcesRemainingError(estimate);
     try {
-      await this.retryOnConflict(ns, (n) => this.finalize(n));
+      await this.retryOnConflict(latest, (n) => this.finalize(n));
     } catch (e: unknown) {
       // Another controller sharing the finalizer may have finished already.
       if (!isNotFound(e)) throw e;
@@ -116,10 +116,10 @@ export class NamespacedResourcesDeleter {
 
   /**
    * Deletes the content of every namespaced resource and updates the conditions. Returns
-   * the longest estimate (seconds) of content still going away; throws when any resource
-   * failed (after writing the conditions).
+   * the longest estimate (seconds) of content still going away and the namespace as last
+   * written; throws when any resource failed (after writing the conditions).
    */
-  private async deleteAllContent(ns: KubeObject): Promise<number> {
+  private async deleteAllContent(ns: KubeObject): Promise<{ estimate: number; latest: KubeObject }> {
     const name = ns.metadata!.name!;
     const deletedAt = Date.parse(ns.metadata!.deletionTimestamp!);
     const report: DeletionReport = { contentErrors: [], remaining: new Map(), finalizers: new Map() };
@@ -129,10 +129,14 @@ export class NamespacedResourcesDeleter {
       resources = await this.opts.discovery();
     } catch (e: unknown) {
       // Not fatal: delete what is known, but do not finalize.
-      const partial = (e as { resources?: DiscoveredResource[] }).resources;
-      if (partial) resources = partial;
-      report.discoveryError = (e as Error).message;
-      errs.push(report.discoveryError);
+      const msg = (e as Error).message;
+      if (e instanceof GroupDiscoveryFailedError) {
+        resources = e.resources;
+        report.discoveryError = `Discovery failed for some groups, ${e.groups.size} failing: ${msg}`;
+      } else {
+        report.discoveryError = msg;
+      }
+      errs.push(msg);
     }
     let estimate = 0;
     for (const r of resources) {
@@ -156,15 +160,16 @@ export class NamespacedResourcesDeleter {
     const status = { ...((ns.status as Record<string, unknown> | undefined) ?? {}) };
     const conditions = ((status.conditions as NamespaceCondition[] | undefined) ?? []).map((c) => ({ ...c }));
     // Always written when changed: a condition that failed before and now succeeds must say so.
+    let latest = ns;
     if (updateConditions(conditions, report, rfc3339(this.opts.clock.now()))) {
       try {
-        await this.opts.client.update(NAMESPACES, '', { ...ns, status: { ...status, conditions } }, { subresource: 'status' });
+        latest = await this.opts.client.update(NAMESPACES, '', { ...ns, status: { ...status, conditions } }, { subresource: 'status' });
       } catch (e: unknown) {
         log.warn(`couldn't update status condition for namespace "${name}"`, { error: e });
       }
     }
     if (errs.length) throw new Error(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
-    return estimate;
+    return { estimate, latest };
   }
 
   private async deleteAllContentFor(r: DiscoveredResource, ns: string, deletedAt: number): Promise<GvrResult> {
