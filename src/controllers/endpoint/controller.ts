@@ -219,7 +219,14 @@ export class EndpointsController implements Controller {
       ...base,
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { ...base.metadata, name, namespace, labels, annotations: Object.keys(annotations).length ? annotations : undefined },
+      // Empty maps are omitted, as the API's Go encoding does.
+      metadata: {
+        ...base.metadata,
+        name,
+        namespace,
+        labels: Object.keys(labels).length ? labels : undefined,
+        annotations: Object.keys(annotations).length ? annotations : undefined,
+      },
       subsets: subsets.length ? subsets : undefined,
     };
     if (!next.subsets) delete next.subsets;
