@@ -110,7 +110,12 @@ export class GarbageCollector implements Controller {
         } catch {
           return;
         }
-        await this.sync(signal);
+        // As upstream: a new resource that does not sync within a resync period does not
+        // hold up the next discovery.
+        const bounded = new AbortController();
+        const cancel = this.ctx.clock.setTimer(() => bounded.abort(), this.resyncMs);
+        await this.sync(AbortSignal.any([signal, bounded.signal]));
+        cancel();
       }
     })();
     await Promise.all([
