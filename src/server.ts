@@ -16,7 +16,11 @@ import {
   X509Authenticator,
   InProcessClient,
 } from './apiserver/index.js';
-import { CONTROLLERS, ControllerManager } from './controllers/index.js';
+import { CONTROLLERS, ControllerManager, pdbEvictionCheck } from './controllers/index.js';
+import { SimulatedNodes } from './kubelet/simulated/index.js';
+import { CrdManager } from './apiserver/crd/index.js';
+import { BUILTIN_RESOURCES } from './api/resources.js';
+import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
 import {
@@ -55,6 +59,13 @@ export interface ServerOptions {
   controllers?: readonly string[];
   /** Lease-based leader election for the controller-manager (default on, as upstream). */
   leaderElection?: boolean;
+  /** kwok-style simulated nodes to register (named k8ts-sim-0, k8ts-sim-1, ...). */
+  simulatedNodes?: number;
+  /** A node agent for this machine, simulated for now (named `nodeName`, default the hostname). */
+  localNode?: 'simulated';
+  nodeName?: string;
+  /** Run the scheduler (default true). */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -103,6 +114,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let registry: Registry | undefined;
   let api: ApiServer | undefined;
   let compacting: Promise<void> | undefined;
+  let crdRun: Promise<void> | undefined;
   let ready = false;
   try {
     const namespaces = () => registry!.preferred('', 'namespaces')!;
@@ -152,7 +164,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       },
     });
     compacting = compactor.run(abort.signal);
+    const pdbStore = () => registry!.preferred('policy', 'poddisruptionbudgets')!;
+    const evictionCheck = pdbEvictionCheck({
+      list: async (ns) => (await pdbStore().list(ns, {})).items.map((s) => s.obj),
+      updateStatus: async (pdb) => {
+        const { namespace, name, resourceVersion } = pdb.metadata!;
+        await pdbStore().update(systemContext('system:apiserver:eviction'), namespace!, name!, (cur) => {
+          if (!cur || cur.metadata?.resourceVersion !== resourceVersion) throw apiErrors.modified({ group: 'policy', resource: 'poddisruptionbudgets' }, name!);
+          return { ...cur, status: pdb.status };
+        }, { subresource: 'status' });
+      },
+      now: () => clock.now(),
+    });
     api = new ApiServer({
+      subresources: { evictionCheck },
       registry,
       clock,
       authenticator: new UnionAuthenticator([new X509Authenticator()]),
@@ -165,6 +190,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const listened = await api.listen();
     const port = Number(new URL(listened).port);
     await bootstrapCluster(registry, { advertiseAddress, port });
+    const crdClient = new InProcessClient(registry, { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] }, clock);
+    const crds = new CrdManager({
+      registry,
+      client: crdClient,
+      clock,
+      onChange: () => api!.refreshDiscovery(),
+      builtinNames: (group, plural) => BUILTIN_RESOURCES.some((r) => r.group === group && r.resource === plural),
+    });
+    const crdsReady = new Promise<void>((resolve) => {
+      crdRun = crds.run(abort.signal, resolve).catch((e: unknown) => log.error('CRD manager failed', { error: e }));
+      void crdRun.then(resolve);
+    });
+    await crdsReady;
     const url = wildcard ? `https://127.0.0.1:${port}` : listened;
     const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
     const tmp = `${kubeconfigPath}.tmp`;
@@ -173,7 +211,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const components: Promise<void>[] = [];
     const controllerNames = opts.controllers ?? Object.keys(CONTROLLERS);
     if (controllerNames.length) {
-      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock);
+      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock, evictionCheck);
       const manager = new ControllerManager({
         client: cmClient,
         controllers: CONTROLLERS,
@@ -190,6 +228,25 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       });
       components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
     }
+    if (opts.scheduler !== false) {
+      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock, evictionCheck);
+      const scheduler = new ControllerManager({
+        client: schedClient,
+        controllers: { scheduler: (ctx) => new Scheduler(ctx) },
+        clock,
+        host: hostname(),
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}`, name: 'kube-scheduler' },
+      });
+      components.push(scheduler.run(abort.signal).catch((e: unknown) => log.error('scheduler failed', { error: e })));
+    }
+    const nodeNames: string[] = [];
+    if (opts.localNode === 'simulated') nodeNames.push(opts.nodeName ?? hostname().toLowerCase());
+    for (let i = 0; i < (opts.simulatedNodes ?? 0); i++) nodeNames.push(`k8ts-sim-${i}`);
+    if (nodeNames.length) {
+      const nodesClient = new InProcessClient(registry, { name: 'system:node:simulated', groups: ['system:nodes', 'system:authenticated'] }, clock);
+      const sim = new SimulatedNodes({ client: nodesClient, names: nodeNames, clock });
+      components.push(sim.run(abort.signal).catch((e: unknown) => log.error('simulated nodes failed', { error: e })));
+    }
     ready = true;
 
     let stopping: Promise<void> | undefined;
@@ -198,6 +255,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         ready = false;
         abort.abort();
         await Promise.all(components);
+        await crdRun;
         await api!.close();
         await registry!.stop();
         await compacting;

@@ -18,7 +18,7 @@ import type { RequestContext, UserInfo } from './registry/context.js';
 import type { PatchKind } from './registry/patching.js';
 import type { Registry } from './registry/registry.js';
 import type { ResourceStore } from './registry/resource-store.js';
-import { bindPod, evictPod, scaleOf, updateScale, type EvictionCheck } from './registry/subresource-ops.js';
+import { bindPod, evictPod, scaleOf, updateScale, type EvictionCheck, type ScalePaths } from './registry/subresource-ops.js';
 
 const PATCH_KINDS: Record<PatchType, PatchKind> = {
   json: 'json-patch',
@@ -75,7 +75,7 @@ export class InProcessClient implements ApiClient {
   async get(g: Gvr, ns: string, name: string, opts: { subresource?: string } = {}): Promise<KubeObject> {
     const rs = this.rs(g);
     const s = await rs.get(rs.desc.namespaced ? ns : '', name);
-    if (opts.subresource === 'scale') return scaleOf(s.obj);
+    if (opts.subresource === 'scale') return scaleOf(s.obj, rs.desc.extra?.scale as ScalePaths | undefined);
     return copy(s.json);
   }
 

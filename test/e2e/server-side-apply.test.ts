@@ -47,7 +47,8 @@ describe('server-side apply with kubectl', () => {
 
   before(async () => {
     dir = tempDir();
-    srv = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent']);
+    // No controllers: the Deployment here is only an object whose fields managers fight over.
+    srv = await startServerProcess(['--data-dir', dir.path, '--port', '0', '--disable-agent', '--disable-controller-manager']);
     kc = srv.kubeconfig;
     await ok(['create', 'namespace', 'ssa']);
   });

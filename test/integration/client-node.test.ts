@@ -99,6 +99,31 @@ describe('@kubernetes/client-node against k8ts', () => {
     assert.deepEqual(events, ['ADDED watched', 'DELETED watched']);
   });
 
+  it('creates, reads and lists a custom resource', async () => {
+    const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    // client-node's typed model names the schema keyword 'default' `_default`.
+    await ext.createCustomResourceDefinition({
+      body: {
+        metadata: { name: 'gadgets.example.io' },
+        spec: {
+          group: 'example.io',
+          scope: 'Namespaced',
+          names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', _default: 1 } } } } } } }],
+        },
+      },
+    });
+    await until(async () => {
+      const crd = await ext.readCustomResourceDefinition({ name: 'gadgets.example.io' });
+      return !!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    }, 'the CRD to be established');
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const created = (await custom.createNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: ns, plural: 'gadgets', body: { apiVersion: 'example.io/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: {} } })) as { spec: { size: number } };
+    assert.equal(created.spec.size, 1, 'defaulted from the schema');
+    const list = (await custom.listNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: ns, plural: 'gadgets' })) as { items: { metadata: { name: string } }[] };
+    assert.deepEqual(list.items.map((i) => i.metadata.name), ['g1']);
+  });
+
   it('keeps an informer cache in sync, across a server restart', async () => {
     // makeInformer returns a ListWatch, which is also the ObjectCache its typings leave out.
     const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns })) as k8s.Informer<k8s.V1ConfigMap> & k8s.ObjectCache<k8s.V1ConfigMap>;

@@ -108,7 +108,7 @@ export class ResourceStore {
 
   /** The schema of this version's kind (undefined when none is known). */
   get schema() {
-    this.schemaCache ??= { s: schemaForKind(this.desc.group, this.desc.version, this.desc.kind) };
+    this.schemaCache ??= { s: this.desc.schema ?? schemaForKind(this.desc.group, this.desc.version, this.desc.kind) };
     return this.schemaCache.s;
   }
 
@@ -537,6 +537,10 @@ export class ResourceStore {
     opts: { subresource?: string } = {},
   ): Promise<{ object: StoredObject; created: boolean }> {
     if (kind === 'apply-patch') return this.apply(ctx, namespace, name, patch, opts);
+    // As upstream: custom resources have no patch strategies, so no strategic merge patch.
+    if (kind === 'strategic-merge-patch' && this.desc.schema !== undefined) {
+      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    }
     if (ctx.force !== undefined) {
       throw errors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.forbidden('force', 'may not be specified for non-apply patch')]);
     }
@@ -859,7 +863,12 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
 
 /** Equal for storage purposes: everything but resourceVersion and managedFields timestamps. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  // As upstream's IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but
+  // managedFields timestamps is no write.
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata?.managedFields?.map((e) => ({ ...e, time: undefined })) },
+  });
   return deepEqual(strip(a), strip(b));
 }
 

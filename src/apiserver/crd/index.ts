@@ -1,0 +1,2 @@
+export { CrdManager, CRDS, CLEANUP_FINALIZER, versionPriority } from './manager.js';
+export { validateStructural, applyDefaults, prune } from './structural.js';
