@@ -1,7 +1,6 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
 import { DisruptionController } from './disruption/index.js';
-import { EndpointsController, EndpointSliceController } from './endpoints/index.js';
 import { NodeLifecycleController } from './nodelifecycle/index.js';
 import { DeploymentController } from './deployment/index.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
@@ -28,8 +27,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   deployment: (ctx) => new DeploymentController(ctx),
   replicaset: (ctx) => new ReplicaSetController(ctx, REPLICA_SET),
   replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
-  endpoints: (ctx) => new EndpointsController(ctx),
-  endpointslice: (ctx) => new EndpointSliceController(ctx),
   disruption: (ctx) => new DisruptionController(ctx),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   'node-lifecycle': (ctx) => new NodeLifecycleController(ctx),
