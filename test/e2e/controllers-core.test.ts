@@ -25,6 +25,13 @@ describe('core controllers with kubectl', () => {
   const names = async (kind: string, ns: string) =>
     (await ok(['get', kind, '-n', ns, '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').filter(Boolean).sort();
   const apply = (ns: string, obj: unknown) => ok(['apply', '-n', ns, '-f', '-'], { stdin: JSON.stringify(obj) });
+  const patchRetrying = async (args: string[]) => {
+    for (let attempt = 0; ; attempt++) {
+      const r = await k(args);
+      if (r.code === 0) return;
+      if (attempt >= 5 || !/\(Conflict\)/.test(r.stderr)) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
+    }
+  };
 
   before(async () => {
     dir = tempDir();
@@ -123,7 +130,9 @@ describe('core controllers with kubectl', () => {
         spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }] },
       });
       const ip = `10.244.0.${10 + i}`;
-      await ok([
+      // Played kubelet. The scheduler may write the pod (PodScheduled=False, no nodes) at the
+      // same moment; the server answers such a race with 409 (see report), so retry.
+      await patchRetrying([
         'patch',
         'pod',
         `web-${i}`,
