@@ -5,6 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { HttpClient } from '../../src/client/index.js';
+import { ControllerManager, httpDiscovery } from '../../src/controllers/index.js';
+import { GarbageCollector } from '../../src/controllers/garbagecollector/index.js';
+import { NamespaceController } from '../../src/controllers/namespace/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
 async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
@@ -382,5 +386,101 @@ describe('core controllers', () => {
       const k = await get('/api/v1/namespaces/default/endpoints/kubernetes');
       assert.equal(k.subsets!.length, 1);
     });
+  });
+});
+
+describe('garbage collector and namespace controller over HTTPS, with custom resources', () => {
+  let c: TestCluster;
+  const abort = new AbortController();
+  let manager: Promise<void>;
+  const get = async (path: string) => c.req('GET', path);
+  const post = async (path: string, body: unknown) => {
+    const r = await c.req('POST', path, body);
+    assert.equal(r.status, 201, `${path}: ${r.text()}`);
+    return r.json<Obj>();
+  };
+  const WIDGETS = (ns: string) => `/apis/example.com/v1/namespaces/${ns}/widgets`;
+
+  before(async () => {
+    c = await startTestCluster();
+    // As `k8ts controller-manager` runs them: HTTPS client, HTTP discovery; short periods.
+    const rest = c.client;
+    const cm = new ControllerManager({
+      client: new HttpClient(rest),
+      discovery: httpDiscovery(rest),
+      controllers: {
+        'garbage-collector': (ctx) => new GarbageCollector(ctx, { resyncMs: 300 }),
+        namespace: (ctx) => new NamespaceController(ctx, { deletionGraceMs: 0 }),
+      },
+    });
+    manager = cm.run(abort.signal);
+    await post('/api/v1/namespaces', { metadata: { name: 'crs' } });
+    await post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    await until(async () => (await get(WIDGETS('crs'))).status === 200, 'the Widget resource to be served');
+  });
+  after(async () => {
+    abort.abort();
+    await manager;
+    await c.stop();
+  });
+
+  it('collects custom resources owned by a ConfigMap, and ConfigMaps owned by a custom resource', async () => {
+    const owner = await post('/api/v1/namespaces/crs/configmaps', { metadata: { name: 'cm-owner' } });
+    await post(WIDGETS('crs'), {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w-dep', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm-owner', uid: owner.metadata.uid, blockOwnerDeletion: true }] },
+    });
+    const w = await post(WIDGETS('crs'), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w-owner' } });
+    await post('/api/v1/namespaces/crs/configmaps', {
+      metadata: { name: 'cm-dep', ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w-owner', uid: w.metadata.uid }] },
+    });
+    // Foreground through a custom resource: its finalizer is removed by the collector.
+    await c.req('DELETE', '/api/v1/namespaces/crs/configmaps/cm-owner', { propagationPolicy: 'Foreground' });
+    await c.req('DELETE', `${WIDGETS('crs')}/w-owner`, { propagationPolicy: 'Orphan' });
+    await until(async () => (await get(`${WIDGETS('crs')}/w-dep`)).status === 404, 'the Widget dependent to be collected');
+    await until(async () => (await get('/api/v1/namespaces/crs/configmaps/cm-owner')).status === 404, 'the foreground owner to go');
+    await until(async () => (await get(`${WIDGETS('crs')}/w-owner`)).status === 404, 'the orphaning Widget to go');
+    const dep = (await get('/api/v1/namespaces/crs/configmaps/cm-dep')).json<Obj>();
+    assert.ok(!(dep.metadata.ownerReferences ?? []).some((r) => r.uid === w.metadata.uid));
+  });
+
+  it('orphans a custom resource (no strategic merge patch for custom resources: JSON merge patch instead)', async () => {
+    const owner = await post('/api/v1/namespaces/crs/configmaps', { metadata: { name: 'cm-orphaner' } });
+    await post(WIDGETS('crs'), {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: {
+        name: 'w-orphan',
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm-orphaner', uid: owner.metadata.uid },
+          { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm-owner-2', uid: '00000000-0000-0000-0000-00000000000f' },
+        ],
+      },
+    });
+    const strategic = await c.req('PATCH', `${WIDGETS('crs')}/w-orphan`, { metadata: { labels: { a: 'b' } } }, { contentType: 'application/strategic-merge-patch+json' });
+    assert.equal(strategic.status, 415, strategic.text());
+    // The reference to an owner that never existed goes first (the other owner is alive)...
+    await until(async () => (await get(`${WIDGETS('crs')}/w-orphan`)).json<Obj>().metadata.ownerReferences?.length === 1, 'the dangling reference to be removed');
+    // ...then orphaning removes the other: the widget stays, owned by nobody.
+    await c.req('DELETE', '/api/v1/namespaces/crs/configmaps/cm-orphaner', { propagationPolicy: 'Orphan' });
+    await until(async () => (await get('/api/v1/namespaces/crs/configmaps/cm-orphaner')).status === 404, 'the orphaning owner to go');
+    const w = (await get(`${WIDGETS('crs')}/w-orphan`)).json<Obj>();
+    assert.ok(!(w.metadata.ownerReferences ?? []).length, JSON.stringify(w.metadata.ownerReferences));
+  });
+
+  it('deletes the custom resources of a namespace being deleted', async () => {
+    await post('/api/v1/namespaces', { metadata: { name: 'crs-gone' } });
+    await post(WIDGETS('crs-gone'), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    await c.req('DELETE', '/api/v1/namespaces/crs-gone');
+    await until(async () => (await get('/api/v1/namespaces/crs-gone')).status === 404, 'the namespace to go');
   });
 });
