@@ -18,7 +18,7 @@ import {
 } from './apiserver/index.js';
 import { CONTROLLERS, ControllerManager, pdbEvictionCheck } from './controllers/index.js';
 import { SimulatedNodes } from './kubelet/simulated/index.js';
-import { CrdManager } from './apiserver/crd/index.js';
+import { CRD_STRATEGY, CrdManager } from './apiserver/crd/index.js';
 import { BUILTIN_RESOURCES } from './api/resources.js';
 import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
@@ -153,7 +153,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         async (namespace) => (await registry!.preferred('', 'resourcequotas')!.list(namespace, {})).items.map((s) => s.obj),
       ),
     ]);
-    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, BUILTIN_STRATEGIES) });
+    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, [...BUILTIN_STRATEGIES, CRD_STRATEGY]) });
     await registry.start();
     const compactor = new Compactor(store, {
       intervalMs: opts.compactionIntervalMs,

@@ -151,20 +151,44 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(await ok(['get', 'ct']), /^good\s/m);
   });
 
+  it('validates the CRD itself', async () => {
+    const bad = await k(['apply', '-f', '-'], {
+      stdin: `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: things.example.com}
+spec:
+  group: example.com
+  scope: Global
+  names: {plural: stuff, kind: Thing}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+  - {name: v2, served: true, storage: true}
+`,
+    });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /The CustomResourceDefinition "things\.example\.com" is invalid/);
+    assert.match(bad.stderr, /metadata\.name: Invalid value: "things\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/);
+    assert.match(bad.stderr, /spec\.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"/);
+    assert.match(bad.stderr, /must have exactly one version marked as storage version/);
+    assert.match(bad.stderr, /spec\.versions\[1\]\.schema\.openAPIV3Schema: Required value: schemas are required/);
+  });
+
   it('rejects names taken by a built-in resource of the group', async () => {
     await ok(['apply', '-f', '-'], {
       stdin: `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: deployments.apps}
+metadata:
+  name: ingresses.networking.k8s.io
+  annotations: {api-approved.kubernetes.io: "unapproved, testing"}
 spec:
-  group: apps
+  group: networking.k8s.io
   scope: Namespaced
-  names: {plural: deployments, kind: Deployment}
+  names: {plural: ingresses, kind: Ingress}
   versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
 `,
     });
-    await until(async () => (await ok(['get', 'crd', 'deployments.apps', '-o', 'jsonpath={.status.conditions[?(@.type=="NamesAccepted")].status}'])) === 'False', 'NamesAccepted=False');
-    const builtin = await k(['get', 'deployments', '-A']);
+    await until(async () => (await ok(['get', 'crd', 'ingresses.networking.k8s.io', '-o', 'jsonpath={.status.conditions[?(@.type=="NamesAccepted")].status}'])) === 'False', 'NamesAccepted=False');
+    const builtin = await k(['get', 'ingresses', '-A']);
     assert.equal(builtin.code, 0, builtin.stderr);
     assert.match(builtin.stderr + builtin.stdout, /No resources found|NAMESPACE/);
   });
