@@ -1,13 +1,16 @@
 import type { ControllerFactory } from './framework/index.js';
 import { ResourceQuotaController } from './resourcequota/index.js';
 import { DisruptionController } from './disruption/index.js';
-import { EndpointsController, EndpointSliceController } from './endpoints/index.js';
 import { NodeLifecycleController } from './nodelifecycle/index.js';
 import { DeploymentController } from './deployment/index.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset/index.js';
 import { GarbageCollector } from './garbagecollector/index.js';
 import { NamespaceController } from './namespace/index.js';
-import { RootCaPublisher, ServiceAccountController } from './serviceaccount/index.js';
+import { ServiceAccountController } from './serviceaccount/index.js';
+import { RootCaCertPublisher } from './rootcacertpublisher/index.js';
+import { EndpointsController } from './endpoint/index.js';
+import { EndpointSliceController } from './endpointslice/index.js';
+import { PodGcController } from './podgc/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController } from './job/index.js';
@@ -24,14 +27,15 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   deployment: (ctx) => new DeploymentController(ctx),
   replicaset: (ctx) => new ReplicaSetController(ctx, REPLICA_SET),
   replicationcontroller: (ctx) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
-  endpoints: (ctx) => new EndpointsController(ctx),
-  endpointslice: (ctx) => new EndpointSliceController(ctx),
   disruption: (ctx) => new DisruptionController(ctx),
   'garbage-collector': (ctx) => new GarbageCollector(ctx),
   'node-lifecycle': (ctx) => new NodeLifecycleController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
-  'root-ca-certificate-publisher': (ctx) => new RootCaPublisher(ctx),
+  'root-ca-certificate-publisher': (ctx) => new RootCaCertPublisher(ctx),
+  endpoints: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
+  'pod-garbage-collector': (ctx) => new PodGcController(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
   statefulset: statefulSetController,
   daemonset: daemonSetController,

@@ -14,4 +14,4 @@ export {
   type PodTemplateSpec,
 } from './pod-control.js';
 export { claimObjects, recheckDeletion, type ClaimOptions } from './ref-manager.js';
-export { httpDiscovery, type DiscoveredResource, type Discovery } from './discovery.js';
+export { httpDiscovery, GroupDiscoveryFailedError, type DiscoveredResource, type Discovery } from './discovery.js';

@@ -1,1 +1,2 @@
-export { ServiceAccountController, RootCaPublisher, ROOT_CA_CONFIGMAP } from './serviceaccount.js';
+/** The serviceaccount controller (kube-controller-manager's "serviceaccount"). */
+export { ServiceAccountController, DEFAULT_SERVICE_ACCOUNTS } from './controller.js';

@@ -1,2 +1,0 @@
-export { EndpointsController, EndpointSliceController } from './controller.js';
-export { portsFor, resolvePort } from './compute.js';

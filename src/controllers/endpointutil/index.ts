@@ -1,0 +1,2 @@
+/** Helpers shared by the endpoints and endpointslice controllers (upstream's pkg/controller/util/endpoint). */
+export * from './util.js';
