@@ -222,6 +222,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
             .filter((d) => d.version === d.info.versions[0] && !d.info.storedAs)
             .map((d) => ({ group: d.group, version: d.version, resource: d.resource, kind: d.kind, namespaced: d.namespaced, verbs: d.info.verbs })),
         rootCaPem: pki.ca.certPem,
+        dataDir,
         clock,
         host: hostname(),
         leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },

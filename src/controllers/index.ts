@@ -11,6 +11,8 @@ import { RootCaCertPublisher } from './rootcacertpublisher/index.js';
 import { EndpointsController } from './endpoint/index.js';
 import { EndpointSliceController } from './endpointslice/index.js';
 import { PodGcController } from './podgc/index.js';
+import { PersistentVolumeController } from './volume/index.js';
+import { join as joinPath } from 'node:path';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController } from './job/index.js';
@@ -37,6 +39,7 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   'pod-garbage-collector': (ctx) => new PodGcController(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
+  'persistentvolume-binder': (ctx) => new PersistentVolumeController(ctx, ctx.dataDir ? joinPath(ctx.dataDir, 'storage') : undefined),
   statefulset: statefulSetController,
   daemonset: daemonSetController,
   job: jobController,

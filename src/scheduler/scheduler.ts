@@ -157,10 +157,35 @@ export class Scheduler implements Controller {
     return this.bind(pod, chosen.name);
   }
 
+  /**
+   * VolumeBinding's PreBind, reduced: claims of the pod that are still unbound and whose
+   * StorageClass waits for the first consumer get volume.kubernetes.io/selected-node, so the
+   * provisioner creates their volume on the chosen node.
+   */
+  private async selectNodeForClaims(pod: KubeObject, node: string): Promise<void> {
+    const volumes = (((pod.spec as Obj | undefined)?.volumes as { persistentVolumeClaim?: { claimName?: string } }[] | undefined) ?? []);
+    for (const v of volumes) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (!claim) continue;
+      try {
+        const pvc = await this.ctx.client.get(gvr('v1', 'persistentvolumeclaims'), pod.metadata!.namespace!, claim);
+        if ((pvc.spec as Obj | undefined)?.volumeName || pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node']) continue;
+        const cls = (pvc.spec as Obj | undefined)?.storageClassName;
+        if (typeof cls !== 'string' || !cls) continue;
+        const sc = await this.ctx.client.get(gvr('storage.k8s.io/v1', 'storageclasses'), '', cls);
+        if ((sc as Obj).volumeBindingMode !== 'WaitForFirstConsumer') continue;
+        await this.ctx.client.patch(gvr('v1', 'persistentvolumeclaims'), pod.metadata!.namespace!, claim, 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } });
+      } catch (e: unknown) {
+        if (!isNotFound(e) && !isConflict(e)) throw e;
+      }
+    }
+  }
+
   private async bind(pod: KubeObject, node: string): Promise<{ requeueAfter?: number } | void> {
     const uid = pod.metadata!.uid!;
     this.assumed.set(uid, { pod, node });
     try {
+      await this.selectNodeForClaims(pod, node);
       await this.ctx.client.create(
         PODS,
         pod.metadata!.namespace!,

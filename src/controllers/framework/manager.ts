@@ -36,6 +36,7 @@ export interface ControllerManagerOptions {
   /** What the API serves (default: nothing, for managers whose controllers don't need it). */
   discovery?: Discovery;
   rootCaPem?: string;
+  dataDir?: string;
 }
 
 /**
@@ -106,6 +107,7 @@ export class ControllerManager {
       workers: this.opts.workers ?? 2,
       discovery: this.opts.discovery ?? (async () => []),
       rootCaPem: this.opts.rootCaPem,
+      dataDir: this.opts.dataDir,
       recorder: (component) => {
         let r = recorders.get(component);
         if (!r) {

@@ -21,6 +21,8 @@ export interface ControllerContext {
   discovery: Discovery;
   /** The cluster CA certificate (PEM) published as the kube-root-ca.crt ConfigMap. */
   rootCaPem?: string;
+  /** Where controllers that keep files (the local-path provisioner) may write; absent: they don't. */
+  dataDir?: string;
 }
 
 /**
