@@ -71,10 +71,16 @@ export function amount(resource: string, q: Quantity): number {
   return resource === 'cpu' ? q.milliValue() : q.value();
 }
 
+// Informer objects are replaced, never mutated, so a pod object's requests can be cached by identity.
+const requestCache = new WeakMap<KubeObject, Map<string, number>>();
+
 /** A pod's effective requests (incl. init containers and overhead), as NodeResourcesFit counts them. */
 export function requestsOf(pod: KubeObject): Map<string, number> {
+  const cached = requestCache.get(pod);
+  if (cached) return cached;
   const out = new Map<string, number>();
   for (const [k, q] of podResources(pod).requests) out.set(k, amount(k, q));
+  requestCache.set(pod, out);
   return out;
 }
 
