@@ -3,14 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { HttpClient } from '../../src/client/index.js';
 import { ControllerManager, type ControllerFactory } from '../../src/controllers/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { until } from '../helpers/wait.js';
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('ControllerManager', () => {
   let c: TestCluster;

@@ -4,16 +4,8 @@ import { HttpClient } from '../../src/client/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import { NodeLifecycleController } from '../../src/controllers/nodelifecycle/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { until } from '../helpers/wait.js';
 
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string };
