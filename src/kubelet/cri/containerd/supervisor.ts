@@ -104,6 +104,8 @@ export class ContainerdSupervisor {
   private child: ChildProcess | undefined;
   private isReady = false;
   private running = false;
+  /** Set when a run has ended (until the next run starts): waitReady then fails at once. */
+  private ended = false;
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private restartCount = 0;
   private knownNetns = new Set<string>();
@@ -158,11 +160,12 @@ export class ContainerdSupervisor {
   }
 
   /**
-   * Resolves when containerd answers (at once if it does now). Rejects when `signal` aborts
-   * or `run` ends first.
+   * Resolves when containerd answers (at once if it does now; may be called before `run`).
+   * Rejects when `signal` aborts or `run` ends first, and at once after `run` has ended.
    */
   waitReady(signal?: AbortSignal): Promise<void> {
     if (this.isReady) return Promise.resolve();
+    if (this.ended) return Promise.reject(new Error('containerd supervisor stopped'));
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const w = {
@@ -205,6 +208,7 @@ export class ContainerdSupervisor {
   async run(signal: AbortSignal): Promise<void> {
     if (this.running) throw new Error('ContainerdSupervisor.run is already running');
     this.running = true;
+    this.ended = false;
     const probe = new ContainerdRuntime({ socketPath: this.socketPath, callTimeoutMs: 2000 });
     try {
       this.prepare();
@@ -257,6 +261,7 @@ export class ContainerdSupervisor {
       probe.close();
       this.setReady(false);
       this.running = false;
+      this.ended = true;
       const ws = this.waiters;
       this.waiters = [];
       for (const w of ws) w.reject(new Error('containerd supervisor stopped'));
@@ -300,6 +305,8 @@ export class ContainerdSupervisor {
     const usePdeathsig = existsSync('/usr/bin/setpriv');
     const cmd = usePdeathsig ? '/usr/bin/setpriv' : bin;
     const args = usePdeathsig ? ['--pdeathsig', 'KILL', bin, '--config', this.configPath] : ['--config', this.configPath];
+    // A socket left by a containerd that was killed would only confuse the readiness probe.
+    for (const p of [this.socketPath, `${this.socketPath}.ttrpc`]) rmSync(p, { force: true });
     const env = { ...process.env, PATH: process.env.PATH ? `${process.env.PATH}:${SYSTEM_PATH}` : SYSTEM_PATH };
     try {
       const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: true, env });
