@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeCniBridge, removeHostportChains, writeCniConfig } from '../../src/kubelet/cni/index.js';
@@ -44,6 +44,16 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false> |
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail(`timed out waiting for ${what}${last ? `: ${String((last as Error).message ?? last)}` : ''}`);
+}
+
+/** A process that no longer runs: gone, or a zombie its new parent has not reaped yet. */
+function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }
 
 function netnsNames(): string[] {
@@ -260,5 +270,129 @@ describe('containerd runtime (real containerd, runc, CNI)', { skip }, () => {
     for (const id of sandboxIds) assert.ok(!nat.includes(id), `no nat rules for sandbox ${id}`);
     assert.ok(!nat.includes(subnetPrefix), `no nat rules for ${podCIDR}`);
     assert.ok(!nat.includes(`--dport ${hostPort}`), 'no hostPort rule left');
+  });
+});
+
+describe('containerd supervisor shutdown paths (real containerd)', { skip }, () => {
+  const hex = randomBytes(3).toString('hex');
+  const podCIDR = `10.${100 + (parseInt(hex.slice(0, 2), 16) % 100)}.${parseInt(hex.slice(2, 4), 16)}.0/24`;
+  const bridge = `k8u${hex}`;
+  const cgroupRoot = `/k8ts-it2-${hex}`;
+  const hostPort = 30000 + (parseInt(hex.slice(2, 6), 16) % 20000);
+  let tmp: string;
+  let netnsBefore: string[];
+
+  before(() => {
+    tmp = mkdtempSync('/tmp/k8ts-ctrd2-');
+    netnsBefore = netnsNames();
+    ensureOfflineImages(join(tmp, 'images'));
+  });
+
+  after(async () => {
+    await removeCniBridge(bridge).catch(() => undefined);
+    await removeHostportChains().catch(() => undefined);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function newSupervisor(extra: Partial<ConstructorParameters<typeof ContainerdSupervisor>[0]> = {}): ContainerdSupervisor {
+    return new ContainerdSupervisor({ dir: join(tmp, 'containerd'), imageDirs: [join(tmp, 'images')], cgroupRoot, ...extra });
+  }
+
+  async function assertNothingLeft(sup: ContainerdSupervisor): Promise<void> {
+    assert.deepEqual(await findShims(sup.socketPath), [], 'no shims for our socket');
+    assert.deepEqual((await readMounts()).filter((m) => m.mountPoint.startsWith(tmp)), [], 'no mounts under the temp dir');
+    assert.deepEqual(await cgroupDirsOf(cgroupRoot), [], 'no cgroups under the pod cgroup root');
+    assert.deepEqual(netnsNames(), netnsBefore, 'no network namespaces left');
+  }
+
+  it('replaces a containerd left running by an earlier k8ts, and stops sandboxes through a last start when containerd is down', async () => {
+    const sup = newSupervisor({ restartBackoff: { initialMs: 600_000 } });
+    // An orphan from a k8ts that died: same config, holding the same root.
+    for (const d of [sup.dir, sup.rootDir, sup.stateDir]) mkdirSync(d, { recursive: true });
+    writeFileSync(sup.configPath, sup.configToml());
+    const stale = spawn('/usr/bin/containerd', ['--config', sup.configPath], { stdio: 'ignore', detached: true });
+    const staleExit = new Promise<void>((resolve) => stale.once('exit', () => resolve()));
+    await until('the stale containerd socket', () => existsSync(sup.socketPath));
+
+    const ac = new AbortController();
+    const run = sup.run(ac.signal);
+    try {
+      await staleExit; // killed by the supervisor before it starts its own
+      await sup.waitReady(AbortSignal.timeout(90_000));
+      await writeCniConfig(sup.cniConfDir, { podCIDR, bridge, ipamDataDir: join(tmp, 'cni', 'networks') });
+      const rt = sup.runtime();
+      let id: string;
+      try {
+        await until('NetworkReady', async () => (await rt.status()).conditions.find((c) => c.type === 'NetworkReady')?.status === true);
+        const uid = `${hex}-down`;
+        const sb: PodSandboxConfig = {
+          metadata: { name: 'down', uid, namespace: 'default', attempt: 0 },
+          hostname: 'down',
+          logDirectory: join(tmp, 'pods', uid),
+          portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort }],
+          linux: { cgroupParent: `${cgroupRoot}/pod${uid}` },
+        };
+        id = await rt.runPodSandbox(sb);
+        const cid = await rt.createContainer(id, { metadata: { name: 'c', attempt: 0 }, image: { image: 'busybox' }, command: ['sleep', '3600'], logPath: 'c.log' }, sb);
+        await rt.startContainer(cid);
+      } finally {
+        rt.close();
+      }
+      process.kill(sup.pid!, 'SIGKILL');
+      await until('the crash to be noticed', () => sup.restarts === 1);
+      assert.equal(sup.pid, undefined, 'waiting out the (long) restart backoff');
+      ac.abort();
+      await run;
+      assert.deepEqual(sup.lastShutdown!.stoppedSandboxes, [id]);
+      assert.deepEqual(sup.lastShutdown!.killedShims, [], 'nothing had to be killed');
+      await assertNothingLeft(sup);
+      const nat = execFileSync('iptables', ['-w', '-t', 'nat', '-S'], { encoding: 'utf8' });
+      assert.ok(!nat.includes(id), 'CNI removed the sandbox nat rules');
+      assert.ok(!nat.includes(`--dport ${hostPort}`), 'CNI removed the hostPort rule');
+    } finally {
+      ac.abort();
+      await run.catch(() => undefined);
+    }
+  });
+
+  it('kills shims, containers, mounts and cgroups itself when containerd cannot stop them', async () => {
+    const sup = newSupervisor({ restartBackoff: { initialMs: 600_000 }, restartForShutdown: false });
+    const ac = new AbortController();
+    const run = sup.run(ac.signal);
+    try {
+      await sup.waitReady(AbortSignal.timeout(90_000));
+      const rt = sup.runtime();
+      let pid: number;
+      try {
+        // Host network: no CNI, so the forced path has no iptables rules it could not undo.
+        const uid = `${hex}-forced`;
+        const sb: PodSandboxConfig = {
+          metadata: { name: 'forced', uid, namespace: 'default', attempt: 0 },
+          logDirectory: join(tmp, 'pods', uid),
+          linux: { cgroupParent: `${cgroupRoot}/pod${uid}`, securityContext: { namespaceOptions: { network: 2, pid: 1, ipc: 2 } } },
+        };
+        const id = await rt.runPodSandbox(sb);
+        const cid = await rt.createContainer(id, { metadata: { name: 'c', attempt: 0 }, image: { image: 'busybox' }, command: ['sleep', '3600'], logPath: 'c.log' }, sb);
+        await rt.startContainer(cid);
+        const ps = await rt.execSync(cid, ['cat', '/proc/1/stat'], 10); // the container's init, seen from inside
+        assert.match(Buffer.from(ps.stdout).toString(), /\(sleep\)/);
+        pid = Number(JSON.parse((await rt.podSandboxStatusVerbose(id)).info.info!).pid);
+        assert.ok(pid > 0);
+      } finally {
+        rt.close();
+      }
+      process.kill(sup.pid!, 'SIGKILL');
+      await until('the crash to be noticed', () => sup.restarts === 1);
+      assert.equal((await findShims(sup.socketPath)).length, 1, "the pod's shim (one per pod in containerd 1.6) outlives containerd");
+      ac.abort();
+      await run;
+      assert.equal(sup.lastShutdown!.killedShims.length, 1, 'the shim was killed');
+      assert.ok(sup.lastShutdown!.unmounted.length >= 2, 'rootfs and shm mounts were unmounted');
+      await until('the sandbox process to be gone', () => isGone(pid), 10_000);
+      await assertNothingLeft(sup);
+    } finally {
+      ac.abort();
+      await run.catch(() => undefined);
+    }
   });
 });

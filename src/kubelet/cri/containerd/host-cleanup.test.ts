@@ -9,6 +9,7 @@ import {
   mountsUnder,
   parseCmdline,
   parseMountinfo,
+  parseNsLink,
   parseStatPpid,
 } from './host-cleanup.js';
 
@@ -20,6 +21,12 @@ describe('host cleanup parsers', () => {
     assert.deepEqual(parseCmdline(''), []);
     assert.equal(parseStatPpid('1234 (sleep) S 77 1234 1 0 -1'), 77);
     assert.equal(parseStatPpid('99 (a (weird) name) R 5 99 1 0'), 5);
+  });
+
+  it('reads the namespace inode from /proc/PID/ns/net links', () => {
+    assert.equal(parseNsLink('net:[4026532712]'), 4026532712);
+    assert.equal(parseNsLink('pid:[4026532712]'), undefined);
+    assert.equal(parseNsLink(''), undefined);
   });
 
   it('reads flag values in both spellings', () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -150,18 +150,42 @@ function kill(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** The inode in a `/proc/PID/ns/net` link target (`net:[4026532712]`). */
+export function parseNsLink(target: string): number | undefined {
+  const m = /^net:\[(\d+)\]$/.exec(target);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Named network namespaces (files in `netnsDir`) that some process in `pids` is in. */
+export async function netnsOfProcesses(pids: readonly number[], netnsDir = '/run/netns'): Promise<string[]> {
+  const inodes = new Set<number>();
+  for (const pid of pids) {
+    const ino = parseNsLink(await readlink(`/proc/${pid}/ns/net`).catch(() => ''));
+    if (ino !== undefined) inodes.add(ino);
+  }
+  if (!inodes.size || !existsSync(netnsDir)) return [];
+  const out: string[] = [];
+  for (const name of await readdir(netnsDir)) {
+    const path = join(netnsDir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (st && inodes.has(st.ino)) out.push(path);
+  }
+  return out.sort();
+}
+
 /**
  * SIGKILLs every shim of `socketPath` in `namespace`, after SIGKILLing the processes under it
- * (the containers whose init the shim reaps). Returns the shims' pids.
+ * (the containers whose init the shim reaps). Returns the shims' pids, and the named network
+ * namespaces their containers were in (found before the kill, for the caller to remove).
  */
-export async function killShims(socketPath: string, namespace = 'k8s.io'): Promise<number[]> {
+export async function killShims(socketPath: string, namespace = 'k8s.io'): Promise<{ shims: number[]; netns: string[] }> {
   const procs = await listProcesses();
   const shims = procs.filter((p) => isShimOf(p.argv, socketPath, namespace)).map((p) => p.pid);
-  for (const shim of shims) {
-    for (const pid of descendantsOf(procs, shim)) kill(pid, 'SIGKILL');
-    kill(shim, 'SIGKILL');
-  }
-  return shims;
+  const victims = shims.flatMap((shim) => descendantsOf(procs, shim));
+  const netns = await netnsOfProcesses(victims);
+  for (const pid of victims) kill(pid, 'SIGKILL');
+  for (const shim of shims) kill(shim, 'SIGKILL');
+  return { shims, netns };
 }
 
 /** Pids of shims of `socketPath` still running. */

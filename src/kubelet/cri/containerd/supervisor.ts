@@ -46,6 +46,15 @@ export interface ContainerdSupervisorOptions {
   readyTimeoutMs?: number;
   /** SIGTERM grace before SIGKILL when stopping containerd (default 10 s). */
   stopGraceMs?: number;
+  /**
+   * When containerd is down as the supervisor stops (it crashed and waits for its restart),
+   * start it once more to stop the sandboxes through CRI, so their networks are torn down by
+   * CNI (IPs released, iptables rules removed). Default true; false goes straight to killing
+   * leftovers (which cannot undo CNI's host-side iptables rules).
+   */
+  restartForShutdown?: boolean;
+  /** How long that last start may take to answer (default 15 s). */
+  shutdownStartTimeoutMs?: number;
   /** Restart backoff: doubles from initialMs to maxMs; back to initialMs after a run of resetAfterMs. */
   restartBackoff?: { initialMs?: number; maxMs?: number; resetAfterMs?: number };
 }
@@ -394,9 +403,12 @@ export class ContainerdSupervisor {
       removedCgroups: [],
       busyCgroups: [],
     };
-    const child = this.child;
-    const alive = child && child.exitCode === null && child.signalCode === null;
-    if (alive) {
+    let child = this.child;
+    const isAlive = (c: ChildProcess | undefined): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null;
+    if (!isAlive(child) && (this.opts.restartForShutdown ?? true) && (await findShims(this.socketPath)).length) {
+      child = await this.startForShutdown();
+    }
+    if (isAlive(child)) {
       const rt = new ContainerdRuntime({ socketPath: this.socketPath, callTimeoutMs: 30_000 });
       try {
         await this.stopSandboxes(rt, report);
@@ -407,10 +419,13 @@ export class ContainerdSupervisor {
     }
     this.child = undefined;
     // Normally nothing below finds anything: stopped sandboxes have no tasks and no shims.
-    report.killedShims = await killShims(this.socketPath);
+    const killed = await killShims(this.socketPath);
+    report.killedShims = killed.shims;
+    for (const ns of killed.netns) this.knownNetns.add(ns);
     for (let i = 0; i < 50 && (await findShims(this.socketPath)).length; i++) await new Promise((r) => setTimeout(r, 100));
     report.unmounted = await unmountUnder([this.stateDir, this.rootDir]);
     for (const ns of this.knownNetns) if (await removeNetns(ns)) report.removedNetns.push(ns);
+    this.knownNetns.clear();
     const cg = await removeCgroupTree(this.cgroupRoot);
     report.removedCgroups = cg.removed;
     report.busyCgroups = cg.busy;
@@ -420,6 +435,22 @@ export class ContainerdSupervisor {
     }
     log.info('containerd stopped', { sandboxes: report.stoppedSandboxes.length });
     return report;
+  }
+
+  /** Starts containerd once more (see restartForShutdown); undefined if it does not answer in time. */
+  private async startForShutdown(): Promise<ChildProcess | undefined> {
+    log.info('starting containerd once more to stop its sandboxes');
+    const child = this.spawnContainerd();
+    const probe = new ContainerdRuntime({ socketPath: this.socketPath, callTimeoutMs: 2000 });
+    try {
+      const limit = AbortSignal.timeout(this.opts.shutdownStartTimeoutMs ?? 15_000);
+      if (await this.waitAnswering(probe, child, limit)) return child;
+    } finally {
+      probe.close();
+    }
+    log.warn('containerd did not answer for the shutdown; killing leftovers instead');
+    await this.stopChild(child);
+    return undefined;
   }
 
   private async stopSandboxes(rt: ContainerdRuntime, report: ShutdownReport): Promise<void> {
