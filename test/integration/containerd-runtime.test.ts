@@ -115,7 +115,7 @@ describe('containerd runtime (real containerd, runc, CNI)', { skip }, () => {
     });
     running = supervisor.run(ac.signal);
     await supervisor.waitReady(AbortSignal.timeout(90_000));
-    await writeCniConfig(supervisor.cniConfDir, { podCIDR, bridge, ipamDataDir: join(tmp, 'cni', 'networks') });
+    await writeCniConfig(supervisor.cniConfDir, { podCIDR, bridge, ipamDataDir: supervisor.ipamDataDir });
     rt = supervisor.runtime();
   });
 
@@ -319,7 +319,7 @@ describe('containerd supervisor shutdown paths (real containerd)', { skip }, () 
     try {
       await staleExit; // killed by the supervisor before it starts its own
       await sup.waitReady(AbortSignal.timeout(90_000));
-      await writeCniConfig(sup.cniConfDir, { podCIDR, bridge, ipamDataDir: join(tmp, 'cni', 'networks') });
+      await writeCniConfig(sup.cniConfDir, { podCIDR, bridge, ipamDataDir: sup.ipamDataDir });
       const rt = sup.runtime();
       let id: string;
       try {

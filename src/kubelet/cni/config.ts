@@ -12,11 +12,15 @@ const execFileAsync = promisify(execFile);
  * which CRI Status reports NetworkReady and RunPodSandbox gives pods an IP from the podCIDR.
  *
  * How the kubelet uses it: once its Node has `spec.podCIDR` (assigned by the node-ipam
- * controller, or configured), call `writeCniConfig(supervisor.cniConfDir, { podCIDR })`
+ * controller, or configured), call
+ *   `writeCniConfig(supervisor.cniConfDir, { podCIDR, ipamDataDir: supervisor.ipamDataDir })`
  * before starting any sandbox that is not hostNetwork, and again whenever the podCIDR
  * changes (the call is idempotent: it rewrites the file only when the content changes).
- * hostNetwork sandboxes need no CNI config. On node shutdown, after every sandbox is
- * stopped, `removeCniBridge()` deletes the bridge.
+ * Until then CRI Status reports NetworkReady=false (the kubelet keeps the Node NotReady,
+ * as upstream) and RunPodSandbox fails for pod-network sandboxes; hostNetwork sandboxes need
+ * no CNI config. On node shutdown, after the supervisor has stopped every sandbox,
+ * `removeCniBridge()` deletes the bridge and `removeHostportChains()` the portmap plugin's
+ * host-wide nat chains.
  */
 
 export const DEFAULT_BRIDGE = 'cni0';

@@ -85,6 +85,7 @@ describe('ContainerdSupervisor paths', () => {
     assert.equal(sup.configPath, '/var/lib/k8ts/containerd/config.toml');
     assert.equal(sup.socketPath, '/var/lib/k8ts/containerd/containerd.sock');
     assert.equal(sup.cniConfDir, '/var/lib/k8ts/containerd/cni/net.d');
+    assert.equal(sup.ipamDataDir, '/var/lib/k8ts/containerd/cni/networks');
     assert.equal(sup.cgroupRoot, '/kubepods');
     assert.equal(sup.sandboxImage, 'registry.k8s.io/pause:3.10');
     const s = sections(sup.configToml());

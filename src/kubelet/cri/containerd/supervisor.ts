@@ -104,6 +104,8 @@ export class ContainerdSupervisor {
   readonly socketPath: string;
   readonly cniConfDir: string;
   readonly cniBinDir: string;
+  /** Where the node's host-local IPAM should record allocations (pass to writeCniConfig). */
+  readonly ipamDataDir: string;
   readonly cgroupRoot: string;
   readonly logPath: string;
   readonly sandboxImage: string;
@@ -133,6 +135,7 @@ export class ContainerdSupervisor {
     this.socketPath = containerdSocketPath(opts.dir);
     this.cniConfDir = opts.cniConfDir ?? join(opts.dir, 'cni', 'net.d');
     this.cniBinDir = opts.cniBinDir ?? '/usr/lib/cni';
+    this.ipamDataDir = join(opts.dir, 'cni', 'networks');
     this.cgroupRoot = opts.cgroupRoot ?? '/kubepods';
     this.logPath = join(opts.dir, 'containerd.log');
     this.sandboxImage = opts.sandboxImage ?? SANDBOX_IMAGE;
@@ -295,7 +298,7 @@ export class ContainerdSupervisor {
       const left = (await listProcesses()).filter((p) => isContainerdWithConfig(p.argv, this.configPath));
       if (!left.length) return;
       if (i === 50) for (const p of left) this.signalPid(p.pid, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 100));
+      await this.clock.sleep(100);
     }
   }
 
@@ -422,7 +425,7 @@ export class ContainerdSupervisor {
     const killed = await killShims(this.socketPath);
     report.killedShims = killed.shims;
     for (const ns of killed.netns) this.knownNetns.add(ns);
-    for (let i = 0; i < 50 && (await findShims(this.socketPath)).length; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await findShims(this.socketPath)).length; i++) await this.clock.sleep(100);
     report.unmounted = await unmountUnder([this.stateDir, this.rootDir]);
     for (const ns of this.knownNetns) if (await removeNetns(ns)) report.removedNetns.push(ns);
     this.knownNetns.clear();
