@@ -145,6 +145,9 @@ describe('containerd runtime (real containerd, runc, CNI)', { skip }, () => {
     const short = await rt.imageStatus('busybox');
     assert.ok(short?.repoTags.includes('docker.io/library/busybox:latest'));
     assert.equal(await rt.imageStatus('docker.io/library/nope:1'), undefined);
+    // imagePullPolicy Always on an air-gapped node: the pull fails, the imported image serves.
+    assert.equal(await rt.pullImage('busybox:1.36'), (await rt.imageStatus('busybox:1.36'))!.id);
+    await assert.rejects(rt.pullImage('localhost:1/k8ts-missing:1'), /failed to pull/);
   });
 
   it('runs a sandbox with a pod IP, a busybox container with logs and exec, and removes them', async () => {

@@ -222,6 +222,21 @@ describe('ContainerdRuntime (CRI client) against a fake CRI server', () => {
     assert.deepEqual(last('RemoveImage').image, { image: 'a', annotations: {} });
   });
 
+  it('falls back to a local image when a pull fails (air-gapped), unless told not to', async () => {
+    handlers.PullImage = () => {
+      throw grpcError(grpc.status.UNKNOWN, 'failed to pull and unpack image "docker.io/library/busybox:latest": dial tcp: lookup registry-1.docker.io: no such host');
+    };
+    handlers.ImageStatus = (req) => ((req.image as { image: string }).image === 'busybox' ? { image: { id: 'sha256:local', repoTags: ['docker.io/library/busybox:latest'], repoDigests: [], size: '1' } } : { image: null });
+    assert.equal(await rt.pullImage('busybox'), 'sha256:local');
+    await assert.rejects(rt.pullImage('redis'), /no such host/, 'no local copy: the pull error stands');
+    const strict = new ContainerdRuntime({ socketPath: rt.socketPath, pullFallbackToLocal: false });
+    try {
+      await assert.rejects(strict.pullImage('busybox'), (e: unknown) => (e as CriError).code === 2 && /no such host/.test((e as Error).message));
+    } finally {
+      strict.close();
+    }
+  });
+
   it('reports runtime conditions and streaming URLs', async () => {
     handlers.Status = () => ({ status: { conditions: [{ type: 'RuntimeReady', status: true }, { type: 'NetworkReady', status: false, reason: 'NetworkPluginNotReady', message: 'cni' }] } });
     assert.deepEqual((await rt.status()).conditions.map((c) => [c.type, c.status, c.reason]), [

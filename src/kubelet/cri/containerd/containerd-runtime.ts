@@ -25,6 +25,12 @@ export interface ContainerdRuntimeOptions {
   callTimeoutMs?: number;
   /** Deadline of PullImage in ms (default 10 min). */
   pullTimeoutMs?: number;
+  /**
+   * When a pull fails but the image is already present (imported from DATA_DIR/images, the
+   * air-gapped case), resolve with the local image instead of failing, so that
+   * `imagePullPolicy: Always` (the default for `:latest`) still runs offline. Default true.
+   */
+  pullFallbackToLocal?: boolean;
 }
 
 /** The CRI API version this client speaks. */
@@ -61,11 +67,13 @@ export class ContainerdRuntime implements ContainerRuntime {
   private readonly imageClient: GrpcClient;
   private readonly callTimeoutMs: number;
   private readonly pullTimeoutMs: number;
+  private readonly pullFallbackToLocal: boolean;
 
   constructor(opts: ContainerdRuntimeOptions) {
     this.socketPath = opts.socketPath;
     this.callTimeoutMs = opts.callTimeoutMs ?? 120_000;
     this.pullTimeoutMs = opts.pullTimeoutMs ?? 600_000;
+    this.pullFallbackToLocal = opts.pullFallbackToLocal ?? true;
     const { RuntimeService, ImageService } = criServices();
     const target = `unix://${opts.socketPath}`;
     const channelOptions: grpc.ChannelOptions = {
@@ -223,8 +231,15 @@ export class ContainerdRuntime implements ContainerRuntime {
   }
 
   async pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig): Promise<string> {
-    const r = await this.img<{ imageRef: string }>('PullImage', { image: { image }, auth: auth ?? null, sandboxConfig: sandboxConfig ?? null }, this.pullTimeoutMs);
-    return r.imageRef;
+    try {
+      const r = await this.img<{ imageRef: string }>('PullImage', { image: { image }, auth: auth ?? null, sandboxConfig: sandboxConfig ?? null }, this.pullTimeoutMs);
+      return r.imageRef;
+    } catch (e: unknown) {
+      if (!this.pullFallbackToLocal) throw e;
+      const local = await this.imageStatus(image).catch(() => undefined);
+      if (!local) throw e;
+      return local.id;
+    }
   }
 
   async removeImage(image: string): Promise<void> {
