@@ -230,6 +230,10 @@ export class ContainerdSupervisor {
       const resetAfter = this.opts.restartBackoff?.resetAfterMs ?? 60_000;
       let backoff = initial;
       let imported = false;
+      const aborted = new Promise<null>((resolve) => {
+        if (signal.aborted) resolve(null);
+        signal.addEventListener('abort', () => resolve(null), { once: true });
+      });
       while (!signal.aborted) {
         const startedAt = this.clock.now();
         const child = this.spawnContainerd();
@@ -238,6 +242,7 @@ export class ContainerdSupervisor {
           child.once('error', (e) => resolve(`spawn error: ${e.message}`));
         });
         const answered = await this.waitAnswering(probe, child, signal);
+        let timedOut = false;
         if (answered) {
           if (!imported && this.opts.imageDirs?.length) {
             imported = true;
@@ -246,19 +251,16 @@ export class ContainerdSupervisor {
           this.setReady(true);
           log.info('containerd is ready', { pid: child.pid, socket: this.socketPath });
         } else if (!signal.aborted && child.exitCode === null && child.signalCode === null) {
+          timedOut = true;
           this.lastError = new Error(`containerd did not answer within ${this.opts.readyTimeoutMs ?? 60_000} ms: ${this.logTail()}`);
           log.error('containerd did not become ready; killing it', { pid: child.pid });
           child.kill('SIGKILL');
         }
-        const aborted = new Promise<null>((resolve) => {
-          if (signal.aborted) resolve(null);
-          signal.addEventListener('abort', () => resolve(null), { once: true });
-        });
         const how = await Promise.race([exited, aborted]);
         if (how === null) break;
         this.setReady(false);
         this.restartCount++;
-        if (!this.lastError || answered) this.lastError = new Error(`containerd exited (${how}): ${this.logTail()}`);
+        if (!timedOut) this.lastError = new Error(`containerd exited (${how}): ${this.logTail()}`);
         if (this.clock.now() - startedAt >= resetAfter) backoff = initial;
         log.warn('containerd exited; restarting', { how, inMs: backoff, restarts: this.restartCount });
         try {
