@@ -191,6 +191,18 @@ export interface Image {
   size: string;
 }
 
+/** A runtime condition (RuntimeReady, NetworkReady) as CRI Status reports it. */
+export interface RuntimeCondition {
+  type: string;
+  status: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface RuntimeStatus {
+  conditions: RuntimeCondition[];
+}
+
 /** A runtime event for the PLEG (GetContainerEvents). */
 export interface ContainerEvent {
   containerId: string;
@@ -206,6 +218,8 @@ export interface ContainerEvent {
  */
 export interface ContainerRuntime {
   version(): Promise<{ runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }>;
+  /** CRI Status: RuntimeReady and NetworkReady (false until a CNI config is in place). */
+  status?(): Promise<RuntimeStatus>;
 
   runPodSandbox(config: PodSandboxConfig, runtimeHandler?: string): Promise<string>;
   stopPodSandbox(id: string): Promise<void>;
