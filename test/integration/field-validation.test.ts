@@ -27,7 +27,7 @@ describe('apiserver: typed decoding and fieldValidation', () => {
   it('refuses unknown fields under Strict, warns under Warn (the default), drops them under Ignore', async () => {
     const strict = await c.req('POST', `${DEP}?fieldValidation=Strict`, deployment('s', { bogus: 1 }));
     assert.equal(strict.status, 400);
-    assert.equal(strict.json<Obj>().message, 'strict decoding error: unknown field "spec.bogus"');
+    assert.equal(strict.json<Obj>().message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.bogus"');
     const warn = await c.req('POST', DEP, { ...deployment('w'), extraTop: true });
     assert.equal(warn.status, 201);
     assert.match(String(warn.headers.warning), /unknown field \\"extraTop\\"/);
@@ -40,7 +40,7 @@ describe('apiserver: typed decoding and fieldValidation', () => {
       ...deployment('n'),
       spec: { ...deployment('n').spec, template: { metadata: { labels: { app: 'n' } }, spec: { containers: [{ name: 'c', image: 'x', imagePullPolicyy: 'Always' }] } } },
     });
-    assert.equal(nested.json<Obj>().message, 'strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy"');
+    assert.equal(nested.json<Obj>().message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy"');
   });
 
   it('answers wrong JSON types as upstream does', async () => {

@@ -69,7 +69,10 @@ export function decodeTyped(obj: KubeObject, root: Schema, ctx: DecodeContext): 
     const out = walk(obj, root, '', '', structName, w);
     if (w.unknown.length) {
       const findings = w.unknown.map((p) => `unknown field "${p}"`);
-      if (ctx.fieldValidation === 'Strict') throw errors.badRequest(`strict decoding error: ${findings.join(', ')}`);
+      // As upstream's transformDecodeError: the kind and version prefix the strict decoder's text.
+      if (ctx.fieldValidation === 'Strict') {
+        throw errors.badRequest(`${ctx.kind} in version "${ctx.version}" cannot be handled as a ${ctx.kind}: strict decoding error: ${findings.join(', ')}`);
+      }
       if (ctx.fieldValidation === 'Warn') ctx.warnings.push(...findings);
     }
     return out as KubeObject;
