@@ -40,7 +40,7 @@ interface Toleration {
 }
 
 export interface NodeLifecycleOptions {
-  /** How long a node may go without a lease renewal or status heartbeat (default 40 s, upstream's node-monitor-grace-period). */
+  /** How long a node may go without a lease renewal or status heartbeat (default 50 s, upstream's node-monitor-grace-period since 1.32). */
   gracePeriodMs?: number;
   /** How often nodes are checked (default 5 s, upstream's node-monitor-period). */
   periodMs?: number;
@@ -75,7 +75,8 @@ export class NodeLifecycleController implements Controller {
     private readonly ctx: ControllerContext,
     opts: NodeLifecycleOptions = {},
   ) {
-    this.grace = opts.gracePeriodMs ?? 40_000;
+    // Upstream's node-monitor-grace-period: 50 s since 1.32.
+    this.grace = opts.gracePeriodMs ?? 50_000;
     this.period = opts.periodMs ?? 5_000;
     const nodeInf = ctx.informers.informerFor(NODES);
     this.nodes = nodeInf.lister();
