@@ -87,6 +87,7 @@ describe('ReplicaSetController (fake API)', () => {
       informers,
       clock: realClock,
       workers: 1,
+      discovery: async () => [],
       recorder: (component) => {
         recorder ??= new EventRecorder({ client: fake, component });
         void recorder.run(abort.signal);
