@@ -146,6 +146,20 @@ describe('getNewReplicaSet', () => {
     assert.equal(h.events.length, 0);
   });
 
+  it('notes FoundNewReplicaSet (and the revision) when a current new ReplicaSet has no Progressing condition yet', async () => {
+    const d = await h.deployment('web');
+    const same = await h.replicaSet(d, 'web-a', 3, { image: 'nginx:1', revision: '1' });
+    const got = await getNewReplicaSet(h, d, [same], [], false);
+    assert.equal(got!.metadata.name, 'web-a');
+    const dep = await h.client.get(DEPLOYMENTS, NS, 'web');
+    assert.equal(dep.metadata!.annotations!['deployment.kubernetes.io/revision'], '1');
+    assert.deepEqual((dep.status as { conditions: Record<string, string>[] }).conditions, [
+      { type: 'Progressing', status: 'True', lastUpdateTime: h.now(), lastTransitionTime: h.now(), reason: 'FoundNewReplicaSet', message: 'Found new replica set "web-a"' },
+    ]);
+    assert.equal(await getNewReplicaSet(h, toDeployment(dep), [same], [], false).then((r) => r!.metadata.name), 'web-a');
+    assert.equal(h.client.calls.filter((c) => c.verb === 'update' && c.gvr.resource === 'deployments').length, 2, 'the second call writes nothing (one write was the harness status)');
+  });
+
   it('bumps collisionCount when its name is taken by a ReplicaSet with another template', async () => {
     const d = await h.deployment('web');
     const hash = computeTemplateHash(d.spec.template);
