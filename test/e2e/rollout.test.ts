@@ -26,6 +26,19 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
   let stopKubelet = false;
   let kubelet: Promise<void>;
   const ok = (args: string[], opts?: Parameters<typeof kubectl>[2]) => kubectlOk(kc, args, opts);
+  /**
+   * kubectl commands that PATCH the Deployment. k8ts' apiserver does not yet retry a PATCH
+   * without resourceVersion after a storage conflict (upstream does), so a controller write
+   * racing with it can give a 409; retry those here so this file tests the controllers.
+   */
+  const write = async (args: string[]): Promise<string> => {
+    for (let i = 0; ; i++) {
+      const r = await kubectl(kc, args);
+      if (r.code === 0) return r.stdout;
+      if (i < 5 && /the object has been modified/.test(r.stderr)) continue;
+      throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+    }
+  };
   const k = (args: string[]) => kubectl(kc, args);
   const jsonpath = (kind: string, name: string, path: string) => ok(['get', kind, name, '-o', `jsonpath=${path}`]);
   const rsNames = async (app: string) => (await ok(['get', 'rs', '-l', `app=${app}`, '-o', 'name'])).trim().split('\n').filter(Boolean);
@@ -85,11 +98,11 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     );
     assert.match(await ok(['get', 'pods', '-l', 'app=web']), new RegExp(`${rs1}-[a-z0-9]{5}\\s+1/1\\s+Running`));
 
-    assert.match(await ok(['scale', 'deployment/web', '--replicas=5']), /^deployment\.apps\/web scaled\n$/);
+    assert.match(await write(['scale', 'deployment/web', '--replicas=5']), /^deployment\.apps\/web scaled\n$/);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     assert.equal(await jsonpath('deployment', 'web', '{.status.availableReplicas}'), '5');
     assert.equal(await jsonpath('rs', rs1, '{.metadata.annotations.deployment\\.kubernetes\\.io/desired-replicas}'), '5');
-    await ok(['scale', 'deployment/web', '--replicas=2']);
+    await write(['scale', 'deployment/web', '--replicas=2']);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     const until = Date.now() + 15_000;
     while ((await ok(['get', 'pods', '-l', 'app=web', '-o', 'name'])).trim().split('\n').length !== 2) {
@@ -106,7 +119,7 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
   });
 
   it('set image rolls out revision 2; rollout history lists and shows revisions', async () => {
-    assert.match(await ok(['set', 'image', 'deployment/web', 'nginx=nginx:2.0']), /^deployment\.apps\/web image updated\n$/);
+    assert.match(await write(['set', 'image', 'deployment/web', 'nginx=nginx:2.0']), /^deployment\.apps\/web image updated\n$/);
     assert.match(await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
     assert.equal(await jsonpath('deployment', 'web', '{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '2');
     const rs1 = await rsByRevision('web', 1);
@@ -114,7 +127,7 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     assert.notEqual(rs1, rs2);
     assert.equal(await jsonpath('rs', rs1, '{.spec.replicas}'), '0');
     // The Deployment's annotations are copied to its new ReplicaSet (kubectl reads CHANGE-CAUSE there).
-    await ok(['annotate', 'deployment/web', 'kubernetes.io/change-cause=image 2.0']);
+    await write(['annotate', 'deployment/web', 'kubernetes.io/change-cause=image 2.0']);
     const deadline = Date.now() + 15_000;
     while ((await jsonpath('rs', rs2, '{.metadata.annotations.kubernetes\\.io/change-cause}')) !== 'image 2.0') {
       if (Date.now() > deadline) throw new Error('change-cause copied to the new ReplicaSet');
@@ -153,7 +166,7 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
 
   it('rollout undo goes back one revision, --to-revision to a chosen one, and refuses unknown revisions', async () => {
     const rs1 = await rsByRevision('web', 1);
-    assert.match(await ok(['rollout', 'undo', 'deployment/web']), /^deployment\.apps\/web rolled back\n$/);
+    assert.match(await write(['rollout', 'undo', 'deployment/web']), /^deployment\.apps\/web rolled back\n$/);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     assert.equal(await jsonpath('deployment', 'web', '{.spec.template.spec.containers[0].image}'), 'nginx:1.0');
     assert.equal(await jsonpath('deployment', 'web', '{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '3');
@@ -163,7 +176,7 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     assert.equal((await rsNames('web')).length, 2, 'no third ReplicaSet: the old one was reused');
     assert.match(await ok(['rollout', 'history', 'deployment/web']), /^deployment\.apps\/web \nREVISION\s+CHANGE-CAUSE\n2\s+image 2\.0\n3\s+<none>\n\n$/);
 
-    assert.match(await ok(['rollout', 'undo', 'deployment/web', '--to-revision=2']), /rolled back/);
+    assert.match(await write(['rollout', 'undo', 'deployment/web', '--to-revision=2']), /rolled back/);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     assert.equal(await jsonpath('deployment', 'web', '{.spec.template.spec.containers[0].image}'), 'nginx:2.0');
     assert.equal(await jsonpath('deployment', 'web', '{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '4');
@@ -172,13 +185,13 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     const missing = await k(['rollout', 'undo', 'deployment/web', '--to-revision=9']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /unable to find specified revision 9 in history/);
-    const same = await ok(['rollout', 'undo', 'deployment/web', '--to-revision=4']);
+    const same = await write(['rollout', 'undo', 'deployment/web', '--to-revision=4']);
     assert.match(same, /skipped rollback \(current template already matches revision 4\)/);
   });
 
   it('pause keeps a template change from rolling out (and undo refuses); resume rolls it out; restart makes a new ReplicaSet', async () => {
-    assert.match(await ok(['rollout', 'pause', 'deployment/web']), /^deployment\.apps\/web paused\n$/);
-    await ok(['set', 'image', 'deployment/web', 'nginx=nginx:3.0']);
+    assert.match(await write(['rollout', 'pause', 'deployment/web']), /^deployment\.apps\/web paused\n$/);
+    await write(['set', 'image', 'deployment/web', 'nginx=nginx:3.0']);
     const deadline = Date.now() + 15_000;
     while ((await jsonpath('deployment', 'web', '{.status.conditions[?(@.type=="Progressing")].reason}')) !== 'DeploymentPaused') {
       if (Date.now() > deadline) throw new Error('DeploymentPaused');
@@ -186,7 +199,7 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     }
     assert.equal(await jsonpath('deployment', 'web', '{.status.conditions[?(@.type=="Progressing")].status}'), 'Unknown');
     // Scaling still works while paused.
-    await ok(['scale', 'deployment/web', '--replicas=3']);
+    await write(['scale', 'deployment/web', '--replicas=3']);
     while ((await jsonpath('deployment', 'web', '{.status.availableReplicas}')) !== '3') {
       if (Date.now() > deadline) throw new Error('scaled to 3 while paused');
       await new Promise((r) => setTimeout(r, 100));
@@ -195,12 +208,12 @@ describe('kubectl rollout with the deployment and replicaset controllers', () =>
     const undo = await k(['rollout', 'undo', 'deployment/web']);
     assert.notEqual(undo.code, 0);
     assert.match(undo.stderr, /you cannot rollback a paused deployment; resume it first/);
-    assert.match(await ok(['rollout', 'resume', 'deployment/web']), /^deployment\.apps\/web resumed\n$/);
+    assert.match(await write(['rollout', 'resume', 'deployment/web']), /^deployment\.apps\/web resumed\n$/);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     assert.equal((await rsNames('web')).length, 3);
     assert.equal(await jsonpath('deployment', 'web', '{.status.updatedReplicas}'), '3');
 
-    assert.match(await ok(['rollout', 'restart', 'deployment/web']), /^deployment\.apps\/web restarted\n$/);
+    assert.match(await write(['rollout', 'restart', 'deployment/web']), /^deployment\.apps\/web restarted\n$/);
     await ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
     assert.match(await jsonpath('deployment', 'web', '{.spec.template.metadata.annotations}'), /kubectl\.kubernetes\.io\/restartedAt/);
     assert.equal((await rsNames('web')).length, 4);
@@ -222,7 +235,7 @@ spec:
 `,
     });
     await ok(['rollout', 'status', 'deployment/rec', '--timeout=60s']);
-    await ok(['set', 'image', 'deployment/rec', 'c=busybox:2']);
+    await write(['set', 'image', 'deployment/rec', 'c=busybox:2']);
     await ok(['rollout', 'status', 'deployment/rec', '--timeout=60s']);
     const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=rec', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
     const lines = events.trim().split('\n');
@@ -236,7 +249,7 @@ spec:
 
   it('rollout status fails once the progress deadline is exceeded', async () => {
     await ok(['create', 'deployment', 'stuck', '--image=never:ready']);
-    await ok(['patch', 'deployment', 'stuck', '-p', '{"spec":{"progressDeadlineSeconds":2}}']);
+    await write(['patch', 'deployment', 'stuck', '-p', '{"spec":{"progressDeadlineSeconds":2}}']);
     const r = await kubectl(kc, ['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /deployment "stuck" exceeded its progress deadline/);
