@@ -1,7 +1,5 @@
-import type { KubeObject } from '../../apimachinery/types.js';
-import type { ApiClient } from '../../client/api-client.js';
-import type { EventType } from '../../client/event-recorder.js';
-import type { Lister } from '../../client/lister.js';
+import type { KubeObject } from '../../apimachinery/index.js';
+import type { ApiClient, EventType, Lister } from '../../client/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { Deployment } from './types.js';
 

@@ -1,9 +1,5 @@
-import { labelSelectorAsSelector, type LabelSelector, type Selector } from '../../apimachinery/labels.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { EventType, type EventRecorder } from '../../client/event-recorder.js';
-import { isTombstone, type DeletedFinalStateUnknown } from '../../client/indexer.js';
-import type { Lister } from '../../client/lister.js';
-import { runWorkers, Workqueue, type ReconcileResult } from '../../client/workqueue.js';
+import { labelSelectorAsSelector, type KubeObject, type LabelSelector, type Selector } from '../../apimachinery/index.js';
+import { EventType, isTombstone, runWorkers, Workqueue, type DeletedFinalStateUnknown, type EventRecorder, type Lister, type ReconcileResult } from '../../client/index.js';
 import { deepEqual } from '../../util/deep.js';
 import { logger } from '../../util/log.js';
 import {

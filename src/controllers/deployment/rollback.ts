@@ -4,7 +4,7 @@
  * pkg/controller/deployment/rollback.go. kubectl rollout undo does not use it: it patches
  * the template itself.
  */
-import { EventType } from '../../client/event-recorder.js';
+import { EventType } from '../../client/index.js';
 import type { SyncContext } from './context.js';
 import { getAllReplicaSetsAndSyncRevision, updateDeployment } from './sync.js';
 import type { Deployment, ReplicaSet } from './types.js';

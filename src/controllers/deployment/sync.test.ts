@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { isAlreadyExists } from '../../apimachinery/status.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { FakeApiClient, Indexer, Lister } from '../../client/index.js';
-import { rfc3339 } from '../../client/time-format.js';
+import { isAlreadyExists, type KubeObject } from '../../apimachinery/index.js';
+import { FakeApiClient, Indexer, Lister, rfc3339 } from '../../client/index.js';
 import { FakeClock } from '../../util/clock.js';
 import { computeTemplateHash } from '../history/index.js';
 import type { SyncContext } from './context.js';

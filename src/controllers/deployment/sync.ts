@@ -2,9 +2,8 @@
  * Scaling, ReplicaSet creation, revisions, cleanup and status, as upstream's
  * pkg/controller/deployment/sync.go.
  */
-import { isAlreadyExists } from '../../apimachinery/status.js';
-import { isNotFound } from '../../apimachinery/status.js';
-import { EventType } from '../../client/event-recorder.js';
+import { isAlreadyExists, isNotFound } from '../../apimachinery/index.js';
+import { EventType } from '../../client/index.js';
 import { deepClone, deepEqual } from '../../util/deep.js';
 import { logger } from '../../util/log.js';
 import { computeTemplateHash } from '../history/index.js';

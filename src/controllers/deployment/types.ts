@@ -1,7 +1,5 @@
-import type { LabelSelector } from '../../apimachinery/labels.js';
-import type { IntOrString } from '../../apimachinery/intstr.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { gvr } from '../../client/api-client.js';
+import type { IntOrString, KubeObject, LabelSelector } from '../../apimachinery/index.js';
+import { gvr } from '../../client/index.js';
 import { deepClone } from '../../util/deep.js';
 import type { PodTemplateSpec } from '../framework/index.js';
 

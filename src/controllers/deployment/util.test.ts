@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IntOrString } from '../../apimachinery/intstr.js';
+import type { IntOrString } from '../../apimachinery/index.js';
 import { computeTemplateHash } from '../history/index.js';
 import { toDeployment, toReplicaSet, type Deployment, type DeploymentStatus, type ReplicaSet } from './types.js';
 import {

@@ -3,9 +3,8 @@
  * revisions and their annotations, the rolling-update fenceposts, proportional scaling,
  * finding the new and old ReplicaSets, status predicates and conditions.
  */
-import { getScaledValueFromIntOrPercent, type IntOrString } from '../../apimachinery/intstr.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { rfc3339 } from '../../client/time-format.js';
+import { getScaledValueFromIntOrPercent, type IntOrString, type KubeObject } from '../../apimachinery/index.js';
+import { rfc3339 } from '../../client/index.js';
 import { deepClone } from '../../util/deep.js';
 import type { PodTemplateSpec } from '../framework/index.js';
 import { semanticEqual } from './semantic.js';

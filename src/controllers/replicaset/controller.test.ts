@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { errors } from '../../apimachinery/status.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import {
-  EventRecorder,
-  EVENTS,
-  FakeApiClient,
-  SharedInformerFactory,
-  type ApiClient,
-  type ClientWatch,
-  type ClientWatchEvent,
-  type Gvr,
-} from '../../client/index.js';
+import { errors, type KubeObject } from '../../apimachinery/index.js';
+import { EventRecorder, EVENTS, FakeApiClient, SharedInformerFactory, type ApiClient, type ClientWatch, type ClientWatchEvent, type Gvr } from '../../client/index.js';
 import { realClock } from '../../util/clock.js';
 import { PODS, type ControllerContext } from '../framework/index.js';
 import { BURST_REPLICAS, ReplicaSetController } from './controller.js';

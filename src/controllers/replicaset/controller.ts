@@ -1,9 +1,5 @@
-import type { Selector } from '../../apimachinery/labels.js';
-import { isNotFound } from '../../apimachinery/status.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { isTombstone, type DeletedFinalStateUnknown, type Indexer } from '../../client/indexer.js';
-import type { Lister } from '../../client/lister.js';
-import { runWorkers, Workqueue } from '../../client/workqueue.js';
+import { isNotFound, type KubeObject, type Selector } from '../../apimachinery/index.js';
+import { isTombstone, runWorkers, Workqueue, type DeletedFinalStateUnknown, type Indexer, type Lister } from '../../client/index.js';
 import { deepEqual } from '../../util/deep.js';
 import { logger, type Logger } from '../../util/log.js';
 import {

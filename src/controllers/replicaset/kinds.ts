@@ -1,13 +1,5 @@
-import {
-  LabelSelectorError,
-  labelSelectorAsSelector,
-  nothing,
-  selectorFromSet,
-  type LabelSelector,
-  type Selector,
-} from '../../apimachinery/labels.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { gvr, type Gvr } from '../../client/api-client.js';
+import { labelSelectorAsSelector, LabelSelectorError, nothing, selectorFromSet, type KubeObject, type LabelSelector, type Selector } from '../../apimachinery/index.js';
+import { gvr, type Gvr } from '../../client/index.js';
 import type { PodTemplateSpec } from '../framework/index.js';
 
 /**

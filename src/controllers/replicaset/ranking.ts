@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/index.js';
 import { isPodActive, isPodReady, phaseOf } from '../framework/index.js';
 
 /** The annotation that makes a pod cheaper (lower) or dearer (higher) to delete. */

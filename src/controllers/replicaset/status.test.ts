@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/index.js';
 import { calculateStatus, serializeStatus, statusOf } from './status.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,6 +1,5 @@
-import { selectorFromSet } from '../../apimachinery/labels.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { rfc3339 } from '../../client/time-format.js';
+import { selectorFromSet, type KubeObject } from '../../apimachinery/index.js';
+import { rfc3339 } from '../../client/index.js';
 import { isPodAvailable, isPodReady, messageOf } from '../framework/index.js';
 import { desiredReplicas, minReadySecondsOf, templateOf } from './kinds.js';
 
