@@ -1,304 +1,362 @@
-import { labelSelectorAsSelector, type Selector } from '../../apimachinery/labels.js';
-import { isNotFound } from '../../apimachinery/status.js';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { gvr, type Gvr } from '../../client/api-client.js';
-import { isTombstone, type DeletedFinalStateUnknown } from '../../client/indexer.js';
-import type { Lister } from '../../client/lister.js';
-import { rfc3339 } from '../../client/time-format.js';
-import { runWorkers, Workqueue } from '../../client/workqueue.js';
+import { isNotFound, type KubeObject, type Selector } from '../../apimachinery/index.js';
+import { isTombstone, runWorkers, Workqueue, type DeletedFinalStateUnknown, type Indexer, type Lister } from '../../client/index.js';
 import { deepEqual } from '../../util/deep.js';
-import { logger } from '../../util/log.js';
-import { ControllerExpectations } from '../framework/expectations.js';
+import { logger, type Logger } from '../../util/log.js';
 import {
+  claimObjects,
   controllerRefOf,
+  controllerReference,
+  isNamespaceTerminating,
   isPodActive,
-  isPodAvailable,
   isPodReady,
   keyOf,
+  messageOf,
   newControllerRef,
+  PodControl,
+  PODS,
+  recheckDeletion,
   splitKeyOf,
   type Controller,
   type ControllerContext,
   type OwnerReference,
 } from '../framework/index.js';
-import { controllerReference, PODS, PodControl, type PodTemplateSpec } from '../framework/pod-control.js';
-import { claimObjects, recheckDeletion } from '../framework/ref-manager.js';
-import { rankPodsForDeletion } from './ranking.js';
+import { UidTrackingExpectations } from './expectations.js';
+import { desiredReplicas, minReadySecondsOf, templateOf, type ReplicaKind } from './kinds.js';
+import { podsToDelete } from './ranking.js';
+import { SLOW_START_INITIAL_BATCH, slowStartBatch } from './slow-start.js';
+import { calculateStatus, serializeStatus, statusOf, type ReplicaSetStatus } from './status.js';
 
-const log = logger('replicaset-controller');
-/** Upstream's burstReplicas: at most this many creations or deletions per sync. */
-const BURST = 500;
+/** Upstream's BurstReplicas: at most this many pod creations or deletions per sync. */
+export const BURST_REPLICAS = 500;
 
-/** What differs between ReplicaSets and ReplicationControllers (one controller serves both, as upstream). */
-export interface ReplicaKind {
-  gvr: Gvr;
-  apiVersion: string;
-  kind: string;
-  component: string;
-  /** The selector of an object (RCs carry a plain map). */
-  selector(obj: KubeObject): Selector | undefined;
+/** The index of the owner informer by controller uid (upstream's controllerUIDIndex). */
+export const CONTROLLER_UID_INDEX = 'controllerUID';
+
+/** A status update is retried once after a fresh GET, as upstream's statusUpdateRetries. */
+const STATUS_UPDATE_RETRIES = 1;
+
+export interface ReplicaSetControllerOptions {
+  /** Creations or deletions per sync (default BURST_REPLICAS). */
+  burstReplicas?: number;
 }
 
-export const REPLICA_SET: ReplicaKind = {
-  gvr: gvr('apps/v1', 'replicasets'),
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  component: 'replicaset-controller',
-  selector: (o) => {
-    try {
-      return labelSelectorAsSelector((o.spec as { selector?: Parameters<typeof labelSelectorAsSelector>[0] } | undefined)?.selector);
-    } catch {
-      return undefined;
-    }
-  },
-};
-
-export const REPLICATION_CONTROLLER: ReplicaKind = {
-  gvr: gvr('v1', 'replicationcontrollers'),
-  apiVersion: 'v1',
-  kind: 'ReplicationController',
-  component: 'replication-controller',
-  selector: (o) => {
-    const m = (o.spec as { selector?: Record<string, string> } | undefined)?.selector;
-    if (!m || !Object.keys(m).length) return undefined;
-    return labelSelectorAsSelector({ matchLabels: m });
-  },
-};
-
-interface Spec {
-  replicas?: number;
-  minReadySeconds?: number;
-  template?: PodTemplateSpec;
-}
-
-interface Status {
-  replicas?: number;
-  fullyLabeledReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  observedGeneration?: number;
-  conditions?: { type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }[];
-}
+const podKey = (pod: KubeObject): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 
 /**
- * The ReplicaSet (and ReplicationController) controller, as upstream's: keeps `replicas`
- * active pods matching the selector — adopting matching orphans, releasing pods that stopped
- * matching — creating missing pods in slow-start batches (1, 2, 4, ...; a failure stops the
- * rest) and deleting surplus pods in upstream's ranking (unscheduled, pending, not ready,
- * ... first), never acting again before its informer has seen its previous writes
- * (expectations). Reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
- * (minReadySeconds), observedGeneration and the ReplicaFailure condition.
+ * The ReplicaSet controller, also serving ReplicationControllers (`kind`), as upstream's
+ * kube-controller-manager "replicaset" and "replicationcontroller" controllers.
+ *
+ * Each sync of an owner: claims the active pods of its namespace (adopting matching orphans
+ * after a live re-check of the owner, releasing owned pods that stopped matching); when its
+ * expectations are met and it is not being deleted, creates the missing pods in slow-start
+ * batches or deletes the surplus in upstream's deletion order, at most `burstReplicas` per
+ * sync; then writes replicas, fullyLabeledReplicas, readyReplicas, availableReplicas,
+ * observedGeneration and the ReplicaFailure condition. Expectations keep it from acting again
+ * on a cache that has not yet seen its own creations and deletions.
+ *
+ * Events (component replicaset-controller / replication-controller): SuccessfulCreate
+ * "Created pod: NAME", SuccessfulDelete "Deleted pod: NAME", FailedCreate "Error creating:
+ * ...", FailedDelete "Error deleting: ...".
  */
 export class ReplicaSetController implements Controller {
   readonly name: string;
+  /** Exposed for tests: the pending creations and deletions per owner key. */
+  readonly expectations: UidTrackingExpectations;
   private readonly queue: Workqueue<string>;
-  private readonly expectations: ControllerExpectations;
   private readonly owners: Lister;
+  private readonly ownerIndex: Indexer;
   private readonly pods: Lister;
   private readonly podControl: PodControl;
+  private readonly burst: number;
+  private readonly log: Logger;
 
   constructor(
     private readonly ctx: ControllerContext,
-    private readonly k: ReplicaKind,
+    private readonly kind: ReplicaKind,
+    opts: ReplicaSetControllerOptions = {},
   ) {
-    this.name = k.component;
+    this.name = kind.name;
+    this.log = logger(`${kind.name}-controller`);
+    this.burst = opts.burstReplicas ?? BURST_REPLICAS;
     this.queue = new Workqueue<string>({ clock: ctx.clock });
-    this.expectations = new ControllerExpectations(ctx.clock);
-    const ownerInf = ctx.informers.informerFor(k.gvr);
+    this.expectations = new UidTrackingExpectations(ctx.clock);
+    const ownerInf = ctx.informers.informerFor(kind.gvr, {
+      indexers: {
+        [CONTROLLER_UID_INDEX]: (o) => {
+          const ref = controllerRefOf(o);
+          return ref ? [ref.uid] : [];
+        },
+      },
+    });
     const podInf = ctx.informers.informerFor(PODS);
     this.owners = ownerInf.lister();
+    this.ownerIndex = ownerInf.indexer;
     this.pods = podInf.lister();
-    this.podControl = new PodControl(ctx.client, ctx.recorder(k.component));
+    this.podControl = new PodControl(ctx.client, ctx.recorder(kind.component));
     ownerInf.addEventHandler({
       onAdd: (o) => this.queue.add(keyOf(o)),
-      onUpdate: (_a, b) => this.queue.add(keyOf(b)),
-      onDelete: (o) => {
-        const key = isTombstone(o) ? o.key : keyOf(o);
-        this.expectations.delete(key);
-        this.queue.add(key);
-      },
+      onUpdate: (old, cur) => this.ownerUpdated(old, cur),
+      onDelete: (o) => this.ownerDeleted(o),
     });
     podInf.addEventHandler({
       onAdd: (p) => this.podAdded(p),
-      onUpdate: (a, b) => this.podUpdated(a, b),
+      onUpdate: (old, cur) => this.podUpdated(old, cur),
       onDelete: (p) => this.podDeleted(p),
     });
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    this.log.info('starting controller', { name: this.kind.name });
     if (!(await this.ctx.informers.waitForCacheSync(signal))) return;
-    await runWorkers(this.queue, (key) => this.sync(key), signal, { workers: this.ctx.workers, name: this.name, log });
+    await runWorkers(this.queue, (key) => this.sync(key), signal, { workers: this.ctx.workers, name: this.name, log: this.log });
   }
 
-  private ownerOf(pod: KubeObject, ref: OwnerReference | undefined): KubeObject | undefined {
-    if (!ref || ref.kind !== this.k.kind) return undefined;
-    const o = this.owners.get(pod.metadata?.namespace ?? '', ref.name);
-    return o && o.metadata?.uid === ref.uid ? o : undefined;
+  // ---- informer handlers (as upstream's addRS/updateRS/deleteRS/addPod/updatePod/deletePod) ----
+
+  private ownerUpdated(old: KubeObject, cur: KubeObject): void {
+    // A delete and re-create under the same name seen as one update: forget the old one first.
+    if (old.metadata?.uid !== cur.metadata?.uid) this.ownerDeleted(old);
+    this.queue.add(keyOf(cur));
   }
 
-  private matchingOwners(pod: KubeObject): KubeObject[] {
-    return this.owners
-      .namespace(pod.metadata?.namespace ?? '')
+  private ownerDeleted(obj: KubeObject | DeletedFinalStateUnknown): void {
+    const key = isTombstone(obj) ? obj.key : keyOf(obj);
+    // A new owner with the same name starts with clean expectations.
+    this.expectations.delete(key);
+    this.queue.add(key);
+  }
+
+  /** The owner a controller reference points to, if it is of our kind and still the same object. */
+  private resolveControllerRef(namespace: string, ref: OwnerReference): KubeObject | undefined {
+    if (ref.kind !== this.kind.kind) return undefined;
+    const owner = this.owners.get(namespace, ref.name);
+    return owner && owner.metadata?.uid === ref.uid ? owner : undefined;
+  }
+
+  /** The owners whose selector matches an orphan pod (more than one is a user error). */
+  private ownersSelecting(pod: KubeObject): KubeObject[] {
+    const ns = pod.metadata?.namespace ?? '';
+    const labels = pod.metadata?.labels ?? {};
+    const found = this.owners
+      .namespace(ns)
       .list()
-      .filter((o) => {
-        const sel = this.k.selector(o);
-        return !!sel && !sel.isEmpty() && sel.matches(pod.metadata?.labels ?? {});
-      });
+      .filter((o) => this.kind.podSelector(o).matches(labels));
+    if (found.length > 1) this.log.warn(`user error! more than one ${this.kind.kind} is selecting pods with labels`, { pod: podKey(pod), labels });
+    return found;
   }
 
   private podAdded(pod: KubeObject): void {
-    const owner = this.ownerOf(pod, controllerRefOf(pod));
-    if (owner) {
+    if (pod.metadata?.deletionTimestamp) {
+      // After a restart a pod may first show up already being deleted: not a creation.
+      this.podDeleted(pod);
+      return;
+    }
+    const ref = controllerRefOf(pod);
+    if (ref) {
+      const owner = this.resolveControllerRef(pod.metadata?.namespace ?? '', ref);
+      if (!owner) return;
       const key = keyOf(owner);
-      if (pod.metadata?.deletionTimestamp) this.expectations.deletionObserved(key);
-      else this.expectations.creationObserved(key);
+      this.expectations.creationObserved(key);
       this.queue.add(key);
       return;
     }
-    if (controllerRefOf(pod)) return;
-    for (const o of this.matchingOwners(pod)) this.queue.add(keyOf(o));
+    // An orphan: every owner that selects it may want to adopt it. No creation is observed.
+    for (const o of this.ownersSelecting(pod)) this.queue.add(keyOf(o));
   }
 
   private podUpdated(old: KubeObject, cur: KubeObject): void {
     if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-    const curRef = controllerRefOf(cur);
-    const oldRef = controllerRefOf(old);
-    if (!old.metadata?.deletionTimestamp && cur.metadata?.deletionTimestamp) {
-      const owner = this.ownerOf(cur, curRef);
-      if (owner) this.expectations.deletionObserved(keyOf(owner));
-    }
-    if (!deepEqual(curRef, oldRef)) {
-      const prev = this.ownerOf(old, oldRef);
-      if (prev) this.queue.add(keyOf(prev));
-    }
-    const owner = this.ownerOf(cur, curRef);
-    if (owner) {
-      this.queue.add(keyOf(owner));
-      const minReady = (owner.spec as Spec | undefined)?.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.queue.addAfter(keyOf(owner), minReady * 1000 + 1000);
+    const labelChanged = !deepEqual(old.metadata?.labels ?? {}, cur.metadata?.labels ?? {});
+    if (cur.metadata?.deletionTimestamp) {
+      // A graceful deletion has begun: replace the pod now rather than when it is gone.
+      this.podDeleted(cur);
+      if (labelChanged) this.podDeleted(old);
       return;
     }
-    if (!curRef && (!deepEqual(old.metadata?.labels, cur.metadata?.labels) || oldRef)) for (const o of this.matchingOwners(cur)) this.queue.add(keyOf(o));
+    const curRef = controllerRefOf(cur);
+    const oldRef = controllerRefOf(old);
+    const refChanged = !deepEqual(curRef, oldRef);
+    if (refChanged && oldRef) {
+      const prev = this.resolveControllerRef(old.metadata?.namespace ?? '', oldRef);
+      if (prev) this.queue.add(keyOf(prev));
+    }
+    if (curRef) {
+      const owner = this.resolveControllerRef(cur.metadata?.namespace ?? '', curRef);
+      if (!owner) return;
+      const key = keyOf(owner);
+      this.queue.add(key);
+      const minReady = minReadySecondsOf(owner);
+      // The pod becomes available minReadySeconds after turning ready: look again then
+      // (plus a second against clock skew, as upstream).
+      if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.queue.addAfter(key, minReady * 1000 + 1000);
+      return;
+    }
+    if (labelChanged || refChanged) for (const o of this.ownersSelecting(cur)) this.queue.add(keyOf(o));
   }
 
   private podDeleted(obj: KubeObject | DeletedFinalStateUnknown): void {
     const pod = isTombstone(obj) ? obj.obj : obj;
     if (!pod) return;
-    const owner = this.ownerOf(pod, controllerRefOf(pod));
+    const ref = controllerRefOf(pod);
+    if (!ref) return;
+    const owner = this.resolveControllerRef(pod.metadata?.namespace ?? '', ref);
     if (!owner) return;
-    if (!pod.metadata?.deletionTimestamp) this.expectations.deletionObserved(keyOf(owner));
-    this.queue.add(keyOf(owner));
+    const key = keyOf(owner);
+    this.expectations.deletionObserved(key, podKey(pod));
+    this.queue.add(key);
   }
 
-  async sync(key: string): Promise<{ requeueAfter?: number } | void> {
+  // ---- sync ----
+
+  /**
+   * Reconciles the owner `namespace/name` (public for tests). Throws — so the key is requeued
+   * with backoff — when claiming, creating, deleting or the status update failed.
+   */
+  async sync(key: string): Promise<void> {
     const { namespace, name } = splitKeyOf(key);
     const owner = this.owners.get(namespace, name);
     if (!owner) {
       this.expectations.delete(key);
       return;
     }
-    const spec = (owner.spec ?? {}) as Spec;
-    const selector = this.k.selector(owner);
-    if (!selector) return;
-    const ref = newControllerRef(owner, this.k.apiVersion, this.k.kind);
-    const all = this.pods.namespace(namespace).list().filter((p) => isPodActive(p) || controllerRefOf(p)?.uid === owner.metadata?.uid);
-    const claimed = await claimObjects(all, {
+    const needsSync = this.expectations.satisfied(key);
+    let selector: Selector;
+    try {
+      selector = this.kind.selector(owner);
+    } catch (e: unknown) {
+      // An invalid selector is the user's to fix; retrying cannot help.
+      this.log.error('error converting pod selector to selector', { key, error: messageOf(e) });
+      return;
+    }
+    // Every active pod of the namespace: owned ones that stopped matching must be released.
+    const active = this.pods.namespace(namespace).list().filter(isPodActive);
+    const claimed = await claimObjects(active, {
       client: this.ctx.client,
       gvr: PODS,
       owner,
-      ownerRef: ref,
+      ownerRef: this.controllerRef(owner),
       match: (p) => selector.matches(p.metadata?.labels ?? {}),
-      canAdopt: recheckDeletion(this.ctx.client, this.k.gvr, owner, this.k.kind),
+      canAdopt: recheckDeletion(this.ctx.client, this.kind.gvr, owner, this.kind.kind),
     });
-    const active = claimed.filter(isPodActive);
     let manageError: unknown;
-    if (this.expectations.satisfied(key) && !owner.metadata?.deletionTimestamp) {
+    let failed = false;
+    if (needsSync && !owner.metadata?.deletionTimestamp) {
       try {
-        await this.manageReplicas(key, owner, spec, active, ref);
+        await this.manageReplicas(key, owner, claimed);
       } catch (e: unknown) {
-        manageError = e;
+        failed = true;
+        manageError = e ?? new Error('unknown error');
       }
     }
-    const requeue = await this.updateStatus(owner, spec, claimed, active, manageError);
-    if (manageError) throw manageError;
-    return requeue;
+    const newStatus = calculateStatus(owner, claimed, failed ? manageError : undefined, this.ctx.clock.now());
+    const updated = await this.updateStatus(owner, newStatus);
+    const st = statusOf(updated);
+    const want = desiredReplicas(updated);
+    const minReady = minReadySecondsOf(updated);
+    // A last line of defence against clock skew: look again once the ready pods should be available.
+    if (!failed && minReady > 0 && st.readyReplicas === want && st.availableReplicas !== want) this.queue.addAfter(key, minReady * 1000);
+    if (failed) throw manageError;
   }
 
-  private async manageReplicas(key: string, owner: KubeObject, spec: Spec, active: KubeObject[], ref: OwnerReference): Promise<void> {
-    const want = spec.replicas ?? 1;
-    const diff = active.length - want;
-    const regarding = controllerReference(owner, this.k.apiVersion, this.k.kind);
-    const ns = owner.metadata!.namespace!;
+  private controllerRef(owner: KubeObject): OwnerReference {
+    return newControllerRef(owner, this.kind.apiVersion, this.kind.kind);
+  }
+
+  /** Creates or deletes pods to bring `active` (the claimed active pods) to spec.replicas. */
+  private async manageReplicas(key: string, owner: KubeObject, active: readonly KubeObject[]): Promise<void> {
+    const namespace = owner.metadata!.namespace ?? '';
+    const regarding = controllerReference(owner, this.kind.apiVersion, this.kind.kind);
+    let diff = active.length - desiredReplicas(owner);
     if (diff < 0) {
-      let remaining = Math.min(-diff, BURST);
-      this.expectations.expectCreations(key, remaining);
-      // Slow start: batches of 1, 2, 4, ... so a failing template costs few calls.
-      let batch = 1;
-      let created = 0;
-      while (remaining > 0) {
-        const n = Math.min(batch, remaining);
-        const results = await Promise.allSettled(Array.from({ length: n }, () => this.podControl.createPod(ns, spec.template ?? {}, regarding, ref)));
-        const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-        created += n - failed.length;
-        for (let i = 0; i < failed.length; i++) this.expectations.creationObserved(key);
-        remaining -= n;
-        if (failed.length) {
-          // The pods never asked for are not expected either.
-          for (let i = 0; i < remaining; i++) this.expectations.creationObserved(key);
-          throw failed[0]!.reason;
+      diff = Math.min(-diff, this.burst);
+      this.expectations.expectCreations(key, diff);
+      const ref = this.controllerRef(owner);
+      const template = templateOf(owner);
+      const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH, async () => {
+        try {
+          await this.podControl.createPod(namespace, template, regarding, ref);
+        } catch (e: unknown) {
+          // Every creation fails in a terminating namespace: nothing to report.
+          if (isNamespaceTerminating(e)) return;
+          throw e;
         }
-        batch *= 2;
-      }
-      log.debug('created pods', { key, created });
+      });
+      // Pods that were never created will never be observed.
+      for (let i = successes; i < diff; i++) this.expectations.creationObserved(key);
+      if (error !== undefined) throw error;
       return;
     }
     if (diff > 0) {
-      const victims = rankPodsForDeletion(active, this.ctx.clock.now()).slice(0, Math.min(diff, BURST));
-      this.expectations.expectDeletions(key, victims.length);
-      const results = await Promise.allSettled(victims.map((p) => this.podControl.deletePod(ns, p.metadata!.name!, regarding)));
-      let err: unknown;
-      for (const r of results) {
-        if (r.status === 'rejected') {
-          this.expectations.deletionObserved(key);
-          if (!isNotFound(r.reason)) err ??= r.reason;
-        }
-      }
-      if (err) throw err;
+      diff = Math.min(diff, this.burst);
+      const victims = podsToDelete(active, this.indirectlyRelatedPods(owner), diff, this.ctx.clock.now());
+      // Remember exactly which pods go, so each deletion is counted once.
+      this.expectations.expectDeletions(key, victims.map(podKey));
+      const results = await Promise.allSettled(victims.map((p) => this.podControl.deletePod(namespace, p.metadata!.name!, regarding)));
+      let first: unknown;
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') return;
+        // The informer will never report this deletion.
+        this.expectations.deletionObserved(key, podKey(victims[i]!));
+        if (!isNotFound(r.reason) && first === undefined) first = new Error(`unable to delete pods: ${messageOf(r.reason)}`);
+      });
+      if (first !== undefined) throw first;
     }
   }
 
-  private async updateStatus(owner: KubeObject, spec: Spec, claimed: KubeObject[], active: KubeObject[], manageError: unknown): Promise<{ requeueAfter?: number } | void> {
-    const now = this.ctx.clock.now();
-    const templateLabels = spec.template?.metadata?.labels ?? {};
-    const minReady = spec.minReadySeconds ?? 0;
-    const ready = active.filter(isPodReady);
-    const status: Status = {
-      replicas: active.length,
-      fullyLabeledReplicas: active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata?.labels?.[k] === v)).length,
-      readyReplicas: ready.length,
-      availableReplicas: active.filter((p) => isPodAvailable(p, minReady, now)).length,
-      observedGeneration: owner.metadata?.generation,
-    };
-    const old = (owner.status ?? {}) as Status;
-    const oldFailure = old.conditions?.find((c) => c.type === 'ReplicaFailure');
-    let conditions = (old.conditions ?? []).filter((c) => c.type !== 'ReplicaFailure');
-    if (manageError && !isNotFound(manageError)) {
-      const want = spec.replicas ?? 1;
-      const reason = active.length < want ? 'FailedCreate' : 'FailedDelete';
-      const message = manageError instanceof Error ? manageError.message : String(manageError);
-      conditions = [...conditions, oldFailure && oldFailure.reason === reason && oldFailure.message === message ? oldFailure : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason, message }];
-    }
-    if (conditions.length) status.conditions = conditions;
-    const compare = (s: Status) => JSON.stringify([s.replicas ?? 0, s.fullyLabeledReplicas ?? 0, s.readyReplicas ?? 0, s.availableReplicas ?? 0, s.observedGeneration, s.conditions ?? []]);
-    if (compare(old) !== compare(status)) {
+  /**
+   * The pods of every owner with the same controller as `owner` (the ReplicaSets of one
+   * Deployment), by their selectors, as upstream's getIndirectlyRelatedPods. Used to rank
+   * pods doubled up on a node.
+   */
+  private indirectlyRelatedPods(owner: KubeObject): KubeObject[] {
+    const ref = controllerRefOf(owner);
+    if (!ref) return [];
+    const seen = new Set<string>();
+    const related: KubeObject[] = [];
+    for (const rs of this.ownerIndex.byIndex(CONTROLLER_UID_INDEX, ref.uid)) {
+      let sel: Selector;
       try {
-        await this.ctx.client.update(this.k.gvr, owner.metadata!.namespace!, { ...owner, status }, { subresource: 'status' });
-      } catch (e: unknown) {
-        if (!isNotFound(e)) throw e;
+        sel = this.kind.selector(rs);
+      } catch {
+        continue;
+      }
+      for (const pod of this.pods.namespace(rs.metadata?.namespace ?? '').list(sel)) {
+        const uid = pod.metadata?.uid ?? '';
+        if (seen.has(uid)) continue;
+        seen.add(uid);
+        related.push(pod);
       }
     }
-    // Pods that are ready but not yet available for minReadySeconds: look again then.
-    if (minReady > 0 && ready.length > (status.availableReplicas ?? 0)) return { requeueAfter: minReady * 1000 };
-    void claimed;
+    return related;
+  }
+
+  /**
+   * Writes the status unless nothing changed (and observedGeneration is current), retrying
+   * once on a fresh copy, as upstream's updateReplicaSetStatus. Returns the owner as stored.
+   */
+  private async updateStatus(owner: KubeObject, status: ReplicaSetStatus): Promise<KubeObject> {
+    const cur = statusOf(owner);
+    const generation = owner.metadata?.generation ?? 0;
+    if (
+      cur.replicas === status.replicas &&
+      cur.fullyLabeledReplicas === status.fullyLabeledReplicas &&
+      cur.readyReplicas === status.readyReplicas &&
+      cur.availableReplicas === status.availableReplicas &&
+      generation === cur.observedGeneration &&
+      deepEqual(cur.conditions, status.conditions)
+    ) {
+      return owner;
+    }
+    // The generation acted on, not a newer one a retry might read.
+    status.observedGeneration = generation;
+    let obj = owner;
+    for (let i = 0; ; i++) {
+      try {
+        return await this.ctx.client.update(this.kind.gvr, obj.metadata!.namespace ?? '', { ...obj, apiVersion: this.kind.apiVersion, kind: this.kind.kind, status: serializeStatus(status) }, { subresource: 'status' });
+      } catch (e: unknown) {
+        if (i >= STATUS_UPDATE_RETRIES) throw e;
+        obj = await this.ctx.client.get(this.kind.gvr, owner.metadata!.namespace ?? '', owner.metadata!.name!);
+      }
+    }
   }
 }
