@@ -126,6 +126,26 @@ export async function runApiBench(argv: string[]): Promise<number> {
     rows.push([`gets/s (${clients} clients)`, fmt(g.perSec), '']);
     rows.push(['get p99 ms', fmt(g.p99), '']);
 
+    log('server-side apply');
+    const applies = Math.max(1000, Math.floor(creates / 5));
+    const fiftyFields = (i: number) => {
+      const data: Record<string, string> = {};
+      for (let f = 0; f < 48; f++) data[`field-${f}`] = f === 0 ? `v${i}` : `value-${f}`;
+      return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `ssa-${i % 200}`, labels: { bench: 'ssa', owner: 'bench' } }, data });
+    };
+    const a = await parallel(clients, applies, async (i) => {
+      const r = await rest.request({
+        method: 'PATCH',
+        path: `${NS}/ssa-${i % 200}`,
+        query: { fieldManager: 'bench' },
+        body: fiftyFields(i),
+        contentType: 'application/apply-patch+yaml',
+      });
+      if (r.status !== 200 && r.status !== 201) throw new Error(`apply failed: ${r.status} ${r.text()}`);
+    });
+    rows.push([`server-side applies/s, 50-field object (${clients} clients)`, fmt(a.perSec), '']);
+    rows.push(['apply p99 ms', fmt(a.p99), '']);
+
     log('list');
     const listN = Math.min(creates, 10_000);
     const times: number[] = [];

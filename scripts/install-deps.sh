@@ -8,6 +8,14 @@ set -euo pipefail
 declare -A PACKAGES=(
   [etcd-server]=/usr/bin/etcd
   [etcd-client]=/usr/bin/etcdctl
+  # A real node: container runtime, CNI plugins, Service rules, and busybox for the offline
+  # test images (scripts/build-test-images.mjs).
+  [containerd]=/usr/bin/containerd
+  [runc]=/usr/sbin/runc
+  [containernetworking-plugins]=/usr/lib/cni/bridge
+  [iptables]=/usr/sbin/iptables
+  [iproute2]=/usr/sbin/ip
+  [busybox-static]=/bin/busybox
 )
 
 missing=()
@@ -30,7 +38,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The Debian package enables an etcd service; k8ts starts its own etcd processes.
-if command -v systemctl >/dev/null 2>&1; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+# Likewise containerd: k8ts supervises its own, with its own config under the data dir.
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now etcd containerd >/dev/null 2>&1 || true; fi
 for pkg in "${missing[@]}"; do
   [ -e "${PACKAGES[$pkg]}" ] || { echo "k8ts: $pkg did not install ${PACKAGES[$pkg]}" >&2; exit 1; }
 done

@@ -16,7 +16,11 @@ import {
   X509Authenticator,
   InProcessClient,
 } from './apiserver/index.js';
-import { CONTROLLERS, ControllerManager } from './controllers/index.js';
+import { CONTROLLERS, ControllerManager, pdbEvictionCheck } from './controllers/index.js';
+import { SimulatedNodes } from './kubelet/simulated/index.js';
+import { CRD_STRATEGY, CrdManager } from './apiserver/crd/index.js';
+import { BUILTIN_RESOURCES } from './api/resources.js';
+import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
 import {
@@ -25,6 +29,10 @@ import {
   StorageObjectInUseProtection,
   TaintNodesByCondition,
 } from './apiserver/admission/plugins/storage-and-nodes.js';
+import { LimitRanger } from './apiserver/admission/plugins/limit-ranger.js';
+import { ResourceQuotaAdmission } from './apiserver/admission/plugins/resource-quota.js';
+import { systemContext } from './apiserver/registry/context.js';
+import { errors as apiErrors } from './apimachinery/status.js';
 import { ensureClusterPki, kubeconfigYaml } from './pki/index.js';
 import { BUILTIN_STRATEGIES } from './api/strategies/index.js';
 import { Compactor, openStore, type Datastore, type Store } from './storage/index.js';
@@ -51,6 +59,13 @@ export interface ServerOptions {
   controllers?: readonly string[];
   /** Lease-based leader election for the controller-manager (default on, as upstream). */
   leaderElection?: boolean;
+  /** kwok-style simulated nodes to register (named k8ts-sim-0, k8ts-sim-1, ...). */
+  simulatedNodes?: number;
+  /** A node agent for this machine, simulated for now (named `nodeName`, default the hostname). */
+  localNode?: 'simulated';
+  nodeName?: string;
+  /** Run the scheduler (default true). */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -99,6 +114,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let registry: Registry | undefined;
   let api: ApiServer | undefined;
   let compacting: Promise<void> | undefined;
+  let crdRun: Promise<void> | undefined;
   let ready = false;
   try {
     const namespaces = () => registry!.preferred('', 'namespaces')!;
@@ -116,6 +132,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         }
         return undefined;
       }),
+      new LimitRanger(lister),
       new ServiceAccountAdmission(lister),
       new TaintNodesByCondition(),
       new PriorityAdmission(lister),
@@ -123,8 +140,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       new DefaultStorageClass(lister),
       new StorageObjectInUseProtection(),
       new DefaultIngressClass(lister),
+      new ResourceQuotaAdmission(
+        lister,
+        async (quota, used) => {
+          const rs = registry!.preferred('', 'resourcequotas')!;
+          const { namespace, name, resourceVersion } = quota.metadata!;
+          await rs.update(systemContext('system:apiserver:resourcequota'), namespace!, name!, (cur) => {
+            if (!cur || cur.metadata?.resourceVersion !== resourceVersion) throw apiErrors.modified({ group: '', resource: 'resourcequotas' }, name!);
+            return { ...cur, status: { ...((cur.status as object | undefined) ?? {}), used } };
+          }, { subresource: 'status' });
+        },
+        async (namespace) => (await registry!.preferred('', 'resourcequotas')!.list(namespace, {})).items.map((s) => s.obj),
+      ),
     ]);
-    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, BUILTIN_STRATEGIES) });
+    registry = new Registry({ store, clock, admission, behaviours: builtinBehaviours(store, [...BUILTIN_STRATEGIES, CRD_STRATEGY]) });
     await registry.start();
     const compactor = new Compactor(store, {
       intervalMs: opts.compactionIntervalMs,
@@ -135,7 +164,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       },
     });
     compacting = compactor.run(abort.signal);
+    const pdbStore = () => registry!.preferred('policy', 'poddisruptionbudgets')!;
+    const evictionCheck = pdbEvictionCheck({
+      list: async (ns) => (await pdbStore().list(ns, {})).items.map((s) => s.obj),
+      updateStatus: async (pdb) => {
+        const { namespace, name, resourceVersion } = pdb.metadata!;
+        await pdbStore().update(systemContext('system:apiserver:eviction'), namespace!, name!, (cur) => {
+          if (!cur || cur.metadata?.resourceVersion !== resourceVersion) throw apiErrors.modified({ group: 'policy', resource: 'poddisruptionbudgets' }, name!);
+          return { ...cur, status: pdb.status };
+        }, { subresource: 'status' });
+      },
+      now: () => clock.now(),
+    });
     api = new ApiServer({
+      subresources: { evictionCheck },
       registry,
       clock,
       authenticator: new UnionAuthenticator([new X509Authenticator()]),
@@ -148,6 +190,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const listened = await api.listen();
     const port = Number(new URL(listened).port);
     await bootstrapCluster(registry, { advertiseAddress, port });
+    const crdClient = new InProcessClient(registry, { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] }, clock);
+    const crds = new CrdManager({
+      registry,
+      client: crdClient,
+      clock,
+      onChange: () => api!.refreshDiscovery(),
+      builtinNames: (group, plural) => BUILTIN_RESOURCES.some((r) => r.group === group && r.resource === plural),
+    });
+    const crdsReady = new Promise<void>((resolve) => {
+      crdRun = crds.run(abort.signal, resolve).catch((e: unknown) => log.error('CRD manager failed', { error: e }));
+      void crdRun.then(resolve);
+    });
+    await crdsReady;
     const url = wildcard ? `https://127.0.0.1:${port}` : listened;
     const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
     const tmp = `${kubeconfigPath}.tmp`;
@@ -156,16 +211,41 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const components: Promise<void>[] = [];
     const controllerNames = opts.controllers ?? Object.keys(CONTROLLERS);
     if (controllerNames.length) {
-      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock);
+      const cmClient = new InProcessClient(registry, { name: 'system:kube-controller-manager', groups: ['system:authenticated'] }, clock, evictionCheck);
       const manager = new ControllerManager({
         client: cmClient,
         controllers: CONTROLLERS,
         enabled: controllerNames,
+        discovery: async () =>
+          registry!
+            .descriptors()
+            .filter((d) => d.version === d.info.versions[0] && !d.info.storedAs)
+            .map((d) => ({ group: d.group, version: d.version, resource: d.resource, kind: d.kind, namespaced: d.namespaced, verbs: d.info.verbs })),
+        rootCaPem: pki.ca.certPem,
         clock,
         host: hostname(),
         leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
       });
       components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
+    }
+    if (opts.scheduler !== false) {
+      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock, evictionCheck);
+      const scheduler = new ControllerManager({
+        client: schedClient,
+        controllers: { scheduler: (ctx) => new Scheduler(ctx) },
+        clock,
+        host: hostname(),
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}`, name: 'kube-scheduler' },
+      });
+      components.push(scheduler.run(abort.signal).catch((e: unknown) => log.error('scheduler failed', { error: e })));
+    }
+    const nodeNames: string[] = [];
+    if (opts.localNode === 'simulated') nodeNames.push(opts.nodeName ?? hostname().toLowerCase());
+    for (let i = 0; i < (opts.simulatedNodes ?? 0); i++) nodeNames.push(`k8ts-sim-${i}`);
+    if (nodeNames.length) {
+      const nodesClient = new InProcessClient(registry, { name: 'system:node:simulated', groups: ['system:nodes', 'system:authenticated'] }, clock);
+      const sim = new SimulatedNodes({ client: nodesClient, names: nodeNames, clock });
+      components.push(sim.run(abort.signal).catch((e: unknown) => log.error('simulated nodes failed', { error: e })));
     }
     ready = true;
 
@@ -175,6 +255,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         ready = false;
         abort.abort();
         await Promise.all(components);
+        await crdRun;
         await api!.close();
         await registry!.stop();
         await compacting;

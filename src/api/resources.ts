@@ -129,6 +129,13 @@ export const BUILTIN_RESOURCES: readonly BuiltinResource[] = [
     categories: ['api-extensions'],
   }),
 
+  // apiextensions.k8s.io/v1
+  r('apiextensions.k8s.io', v1, 'customresourcedefinitions', 'CustomResourceDefinition', CLUSTER, {
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    subresources: [status],
+  }),
+
   // apiregistration.k8s.io/v1
   r('apiregistration.k8s.io', v1, 'apiservices', 'APIService', CLUSTER, {
     categories: ['api-extensions'],

@@ -18,7 +18,7 @@ import type { RequestContext, UserInfo } from './registry/context.js';
 import type { PatchKind } from './registry/patching.js';
 import type { Registry } from './registry/registry.js';
 import type { ResourceStore } from './registry/resource-store.js';
-import { bindPod, evictPod, scaleOf, updateScale, type EvictionCheck } from './registry/subresource-ops.js';
+import { bindPod, evictPod, scaleOf, updateScale, type EvictionCheck, type ScalePaths } from './registry/subresource-ops.js';
 
 const PATCH_KINDS: Record<PatchType, PatchKind> = {
   json: 'json-patch',
@@ -28,6 +28,14 @@ const PATCH_KINDS: Record<PatchType, PatchKind> = {
 };
 
 const copy = (json: string): KubeObject => JSON.parse(json) as KubeObject;
+
+/** The User-Agent (hence default field manager) upstream's component of this identity sends. */
+function inProcessAgent(user: string): string {
+  if (user === 'system:kube-controller-manager' || user.startsWith('system:serviceaccount:kube-system:')) return 'kube-controller-manager';
+  if (user === 'system:kube-scheduler') return 'kube-scheduler';
+  if (user.startsWith('system:node:')) return 'kubelet';
+  return user;
+}
 
 /**
  * The API for components running inside `k8ts server` (controllers, scheduler, simulated
@@ -54,13 +62,20 @@ export class InProcessClient implements ApiClient {
   }
 
   private ctx(opts?: WriteOptions): RequestContext {
-    return { user: this.user, dryRun: !!opts?.dryRun, fieldManager: opts?.fieldManager, fieldValidation: 'Ignore', warnings: [] };
+    return {
+      user: this.user,
+      dryRun: !!opts?.dryRun,
+      fieldManager: opts?.fieldManager,
+      fieldValidation: 'Ignore',
+      warnings: [],
+      userAgent: inProcessAgent(this.user.name),
+    };
   }
 
   async get(g: Gvr, ns: string, name: string, opts: { subresource?: string } = {}): Promise<KubeObject> {
     const rs = this.rs(g);
     const s = await rs.get(rs.desc.namespaced ? ns : '', name);
-    if (opts.subresource === 'scale') return scaleOf(s.obj);
+    if (opts.subresource === 'scale') return scaleOf(s.obj, rs.desc.extra?.scale as ScalePaths | undefined);
     return copy(s.json);
   }
 

@@ -17,6 +17,7 @@ import type { BuiltinResource } from '../api/resources.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import type { UserInfo } from './registry/context.js';
 import type { Registry } from './registry/registry.js';
+import { definitions, type Schema } from '../api/schema/index.js';
 import { reviewHandlers } from './registry/reviews.js';
 
 const log = logger('apiserver');
@@ -72,10 +73,29 @@ export class ApiServer {
 
   constructor(private readonly opts: ApiServerOptions) {
     this.discovery = new DiscoveryModel(opts.registry.descriptors());
-    this.openapi = OpenAPIHandler.forBuiltins(() => {
-      const seen = new Set<BuiltinResource>();
-      for (const d of opts.registry.descriptors()) seen.add(d.info);
-      return [...seen];
+    this.openapi = new OpenAPIHandler(() => {
+      const seen = new Map<BuiltinResource, boolean>();
+      const custom: Record<string, Schema> = {};
+      for (const d of opts.registry.descriptors()) {
+        seen.set(d.info, seen.get(d.info) || d.schema !== undefined);
+        if (!d.schema) continue;
+        // Custom resources: their schema under upstream's reversed-group name (com.example.stable.v1.CronTab).
+        const pkg = `${d.group.split('.').reverse().join('.')}.${d.version}`;
+        custom[`${pkg}.${d.kind}`] = { ...d.schema, 'x-kubernetes-group-version-kind': [{ group: d.group, version: d.version, kind: d.kind }] };
+        custom[`${pkg}.${d.listKind}`] = {
+          type: 'object',
+          required: ['items'],
+          properties: {
+            apiVersion: { type: 'string' },
+            kind: { type: 'string' },
+            metadata: { $ref: 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta' },
+            items: { type: 'array', items: { $ref: `${pkg}.${d.kind}` } },
+          },
+          'x-kubernetes-group-version-kind': [{ group: d.group, version: d.version, kind: d.listKind }],
+        };
+      }
+      const resources = [...seen].map(([info, isCustom]) => (isCustom ? { ...info, protobuf: false } : info));
+      return { resources, definitions: Object.keys(custom).length ? { ...definitions(), ...custom } : definitions() };
     });
     this.deps = {
       registry: opts.registry,

@@ -1,5 +1,6 @@
 import { runBench } from './bench.js';
 import { runServer } from './server.js';
+import { runControllerManager } from './controller-manager.js';
 import { KUBERNETES_VERSION } from '../version.js';
 import { UsageError } from './flags.js';
 
@@ -8,6 +9,7 @@ const USAGE = `k8ts — Kubernetes, written in TypeScript
 Usage:
   k8ts server [flags]                     run the control plane (and a node agent) on this machine
   k8ts agent --server URL --token TOKEN   run a node that joins an existing server
+  k8ts controller-manager --kubeconfig P  run the controllers against an API server (leader-elected)
   k8ts bench SUITE                        run a benchmark suite (storage)
   k8ts version                            print the version
 
@@ -24,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'agent':
         process.stderr.write('k8ts agent: joining nodes to a server is not built yet (see issue: real nodes)\n');
         return 2;
+      case 'controller-manager':
+        return await runControllerManager(rest);
       case 'bench':
         return await runBench(rest);
       case 'version':

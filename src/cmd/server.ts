@@ -16,6 +16,7 @@ Flags:
   --runtime KIND            auto (default), containerd or simulated
   --disable-agent           run the control plane only, no node on this machine
   --node-name NAME          this machine's node name (default: the hostname)
+  --disable-controller-manager  run no controllers in this process (e.g. with 'k8ts controller-manager')
 `;
 
 const FLAGS = {
@@ -28,6 +29,7 @@ const FLAGS = {
   runtime: { type: 'string' },
   'disable-agent': { type: 'boolean' },
   'node-name': { type: 'string' },
+  'disable-controller-manager': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies Record<string, FlagSpec>;
 
@@ -45,13 +47,12 @@ export async function runServer(argv: string[]): Promise<number> {
   const etcdEndpoints = stringFlag(values, 'etcd-endpoints')?.split(',').map((s) => s.trim()).filter(Boolean);
   if (datastore === 'etcd' && !etcdEndpoints?.length) throw new UsageError('--datastore etcd needs --etcd-endpoints');
   const port = intFlag('port', values.port, 0, 65535) ?? 6443;
-  const simulated = intFlag('simulated-nodes', values['simulated-nodes'], 0, 100_000) ?? 0;
-  if (simulated > 0) throw new UsageError('--simulated-nodes: simulated nodes are not built yet');
+  const simulated = intFlag('simulated-nodes', values['simulated-nodes'], 0, 10_000) ?? 0;
   const runtime = stringFlag(values, 'runtime') ?? 'auto';
   if (!['auto', 'containerd', 'simulated'].includes(runtime)) {
     throw new UsageError(`--runtime must be auto, containerd or simulated, got "${runtime}"`);
   }
-  if (runtime === 'containerd') throw new UsageError('--runtime containerd: the node agent is not built yet');
+  if (runtime === 'containerd') throw new UsageError('--runtime containerd: the containerd node agent is not built yet; use --runtime simulated');
 
   const dataDir = stringFlag(values, 'data-dir') ?? join(homedir(), '.k8ts');
   const server = await startServer({
@@ -60,9 +61,12 @@ export async function runServer(argv: string[]): Promise<number> {
     port,
     datastore: datastore as Datastore,
     etcdEndpoints,
+    ...(values['disable-controller-manager'] ? { controllers: [] } : {}),
+    simulatedNodes: simulated,
+    ...(values['disable-agent'] ? {} : { localNode: 'simulated' as const, nodeName: stringFlag(values, 'node-name') }),
   });
-  if (!values['disable-agent']) {
-    process.stderr.write('k8ts: the node agent is not built yet; running the control plane only\n');
+  if (!values['disable-agent'] && runtime === 'auto') {
+    process.stderr.write('k8ts: the containerd node agent is not built yet; this machine runs a simulated node (pods run without containers)\n');
   }
   process.stdout.write(`k8ts ready: kubeconfig=${server.kubeconfigPath} server=${server.url}\n`);
 

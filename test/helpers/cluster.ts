@@ -17,7 +17,8 @@ export interface TestCluster {
 /** Starts an in-process k8ts server (memory store, free port) for a test file. */
 export async function startTestCluster(opts: ServerOptions = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-it-'));
-  const server = await startServer({ dataDir, datastore: 'memory', port: 0, ...opts });
+  // The API server alone (as envtest) unless a test asks for controllers or the scheduler.
+  const server = await startServer({ dataDir, datastore: 'memory', port: 0, controllers: [], scheduler: false, ...opts });
   const client = new RestClient(loadKubeconfig(server.kubeconfigPath));
   return {
     server,

@@ -209,6 +209,8 @@ describe('coverage of the built-in resources', () => {
     'SelfSubjectAccessReview',
     'SelfSubjectRulesReview',
     'SubjectAccessReview',
+    // kubectl get crd: NAME, CREATED AT.
+    'CustomResourceDefinition',
   ]);
 
   for (const r of BUILTIN_RESOURCES) {

@@ -64,7 +64,16 @@ export function requestContext(r: ResourceRequest): RequestContext {
   if (fieldManager !== undefined && fieldManager.length > 128) {
     throw errors.badRequest('fieldManager: Too long: may not be more than 128 bytes');
   }
-  return { user: r.user, dryRun: dryRun.length > 0, fieldManager, fieldValidation, warnings: [] };
+  const force = q.get('force');
+  return {
+    user: r.user,
+    dryRun: dryRun.length > 0,
+    fieldManager,
+    fieldValidation,
+    warnings: [],
+    userAgent: typeof r.req.headers['user-agent'] === 'string' ? r.req.headers['user-agent'] : undefined,
+    ...(force !== null ? { force: force === 'true' || force === '1' } : {}),
+  };
 }
 
 function intParam(q: URLSearchParams, name: string): number | undefined {

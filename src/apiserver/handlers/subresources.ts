@@ -12,6 +12,7 @@ import {
   finalizeNamespace,
   keepOnlyPart,
   scaleOf,
+  type ScalePaths,
   updateScale,
   type EvictionCheck,
 } from '../registry/subresource-ops.js';
@@ -82,7 +83,7 @@ export class SubresourceHandlers {
         return sendObject(r.res, 200, result.object.obj, output, result.object.json);
       }
       case 'scale': {
-        if (verb === 'get') return sendObject(r.res, 200, scaleOf((await rs.get(namespace, name)).obj), output);
+        if (verb === 'get') return sendObject(r.res, 200, scaleOf((await rs.get(namespace, name)).obj, rs.desc.extra?.scale as ScalePaths | undefined), output);
         const ctx = requestContext(r);
         let scale: KubeObject;
         if (verb === 'update') {

@@ -2,7 +2,8 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { Output } from '../negotiation.js';
 import type { ResourceStore, StoredObject } from '../registry/resource-store.js';
 import { rfc3339 } from '../registry/resource-store.js';
-import { buildTable } from '../../api/tables/index.js';
+import { buildCustomResourceTable, buildTable } from '../../api/tables/index.js';
+import { cellFor, type PrinterColumn } from '../crd/table.js';
 
 /**
  * Response transformations requested with `Accept: ...;as=X;g=meta.k8s.io;v=v1`: tables
@@ -14,6 +15,31 @@ export function partialMetadata(o: KubeObject, asVersion = 'v1'): KubeObject {
 }
 
 function table(rs: ResourceStore, objects: KubeObject[], output: Output, includeObject: string, now: number, listMeta: Record<string, unknown> = {}, noHeaders = false) {
+  if (rs.desc.schema !== undefined || rs.desc.extra?.crd !== undefined) {
+    const opts = {
+      now,
+      includeObject,
+      noHeaders,
+      resourceVersion: listMeta.resourceVersion as string | undefined,
+      continue: listMeta.continue as string | undefined,
+      remainingItemCount: listMeta.remainingItemCount as number | undefined,
+      tableVersion: (output.asVersion === 'v1beta1' ? 'v1beta1' : 'v1') as 'v1' | 'v1beta1',
+    };
+    const base = buildCustomResourceTable(rs.desc.kind, rs.desc.group, rs.desc.version, objects, opts);
+    const columns = rs.desc.extra?.printerColumns as PrinterColumn[] | undefined;
+    if (!columns?.length) return base;
+    // As the apiextensions apiserver: NAME, then the CRD's columns (priority > 0 only with -o wide, which kubectl filters).
+    return {
+      ...base,
+      columnDefinitions: noHeaders
+        ? null
+        : [
+            base.columnDefinitions?.[0] ?? { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+            ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+          ],
+      rows: (base.rows ?? []).map((r, i) => ({ ...r, cells: [r.cells[0], ...columns.map((c) => cellFor(c, objects[i]!, now))] })),
+    };
+  }
   return buildTable(rs.desc.kind, rs.desc.group, rs.desc.version, objects, {
     now,
     includeObject,

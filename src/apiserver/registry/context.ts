@@ -18,10 +18,27 @@ export interface RequestContext {
   user: UserInfo;
   dryRun: boolean;
   fieldManager?: string;
+  /** PATCH's `force` (server-side apply only). */
+  force?: boolean;
+  /** The client's User-Agent: names the field manager of non-apply writes without one. */
+  userAgent?: string;
   fieldValidation: FieldValidation;
   warnings: string[];
   /** Aborts with the client connection. */
   signal?: AbortSignal;
+  /** Set by server-side apply: the managedFields the write must store (no Update tracking). */
+  appliedManagedFields?: import('../../apimachinery/types.js').ManagedFieldsEntry[];
+}
+
+/**
+ * The field manager of a non-apply write: the fieldManager parameter, else the User-Agent up
+ * to its first '/' (as kube-apiserver: "kubectl/v1.32.0 (linux/amd64) ..." -> "kubectl").
+ */
+export function managerOf(ctx: RequestContext): string {
+  if (ctx.fieldManager) return ctx.fieldManager;
+  const ua = ctx.userAgent ?? '';
+  const prefix = ua.split('/')[0]!.trim();
+  return prefix || 'unknown';
 }
 
 export function systemContext(name = 'system:apiserver', groups = ['system:masters']): RequestContext {

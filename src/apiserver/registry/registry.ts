@@ -9,6 +9,18 @@ import { decodeStored, ResourceStore } from './resource-store.js';
 import type { TypeHooks, TypeStrategy } from './strategy.js';
 import { WatchCache } from './watch-cache.js';
 
+/** What a resource served beyond the built-ins (a custom resource) brings with it. */
+export interface DynamicResource {
+  behaviour: TypeBehaviour;
+  storageVersion: string;
+  prefix: string;
+  listKind: string;
+  /** The schema of each served version. */
+  schemas: Record<string, import('../../api/schema/types.js').Schema | undefined>;
+  /** Per-version extras (printer columns, scale paths) for handlers that need them. */
+  perVersion?: Record<string, Record<string, unknown>>;
+}
+
 /** Per-type behaviour and version conversions, keyed `group/resource` (core: `/pods`). */
 export interface TypeBehaviour {
   strategy?: TypeStrategy;
@@ -45,53 +57,83 @@ export class Registry {
   private readonly abort = new AbortController();
   private running: Promise<void>[] = [];
 
+  private started = false;
+
   constructor(private readonly opts: RegistryOptions) {
     const resources = opts.resources ?? BUILTIN_RESOURCES;
-    const storageVersions = { ...STORAGE_VERSIONS, ...opts.storageVersions };
-    for (const info of resources) {
-      const stored = info.storedAs ?? { group: info.group, resource: info.resource };
-      const storageKey = `${stored.group}/${stored.resource}`;
-      let storage = this.storages.get(storageKey);
-      if (!storage) {
-        const storedInfo = resources.find((r) => r.group === stored.group && r.resource === stored.resource) ?? info;
-        const version = storageVersions[storageKey] ?? storedInfo.versions[0]!;
-        const prefix = keyPrefix(stored.group, stored.resource);
-        storage = {
-          prefix,
-          group: stored.group,
-          resource: stored.resource,
-          storageApiVersion: apiVersionOf(stored.group, version),
-          cache: new WatchCache(opts.store, prefix, (kv, rv) => decodeStored(kv.key, kv.value, rv ?? kv.modRevision)),
-        };
-        this.storages.set(storageKey, storage);
-      }
-      const behaviour = opts.behaviours[`${info.group}/${info.resource}`] ?? {};
-      for (const version of info.versions) {
-        const conv = behaviour.conversions?.[version];
-        const desc: ResourceDescriptor = {
-          info,
-          group: info.group,
-          version,
-          resource: info.resource,
-          kind: info.kind,
-          listKind: `${info.kind}List`,
-          namespaced: info.namespaced,
-          subresources: new Set((info.subresources ?? []).map((s) => s.name)),
-          storage,
-          strategy: behaviour.strategy ?? {},
-          hooks: behaviour.hooks ?? {},
-          fromStorage: conv?.fromStorage,
-          toStorage: conv?.toStorage,
-        };
-        this.byGvr.set(`${info.group}/${version}/${info.resource}`, new ResourceStore(desc, opts));
-      }
+    for (const info of resources) this.register(info, resources);
+  }
+
+  private register(info: BuiltinResource, resources: readonly BuiltinResource[], extra?: DynamicResource): StorageResource {
+    const storageVersions = { ...STORAGE_VERSIONS, ...this.opts.storageVersions };
+    const stored = info.storedAs ?? { group: info.group, resource: info.resource };
+    const storageKey = `${stored.group}/${stored.resource}`;
+    let storage = this.storages.get(storageKey);
+    if (!storage) {
+      const storedInfo = resources.find((r) => r.group === stored.group && r.resource === stored.resource) ?? info;
+      const version = extra?.storageVersion ?? storageVersions[storageKey] ?? storedInfo.versions[0]!;
+      const prefix = extra?.prefix ?? keyPrefix(stored.group, stored.resource);
+      storage = {
+        prefix,
+        group: stored.group,
+        resource: stored.resource,
+        storageApiVersion: apiVersionOf(stored.group, version),
+        cache: new WatchCache(this.opts.store, prefix, (kv, rv) => decodeStored(kv.key, kv.value, rv ?? kv.modRevision)),
+      };
+      this.storages.set(storageKey, storage);
     }
+    const behaviour = extra?.behaviour ?? this.opts.behaviours[`${info.group}/${info.resource}`] ?? {};
+    for (const version of info.versions) {
+      const conv = behaviour.conversions?.[version];
+      const desc: ResourceDescriptor = {
+        info,
+        group: info.group,
+        version,
+        resource: info.resource,
+        kind: info.kind,
+        listKind: extra?.listKind ?? `${info.kind}List`,
+        namespaced: info.namespaced,
+        subresources: new Set((info.subresources ?? []).map((s) => s.name)),
+        storage,
+        strategy: behaviour.strategy ?? {},
+        hooks: behaviour.hooks ?? {},
+        fromStorage: conv?.fromStorage,
+        toStorage: conv?.toStorage,
+        schema: extra?.schemas?.[version],
+        extra: extra?.perVersion?.[version],
+      };
+      this.byGvr.set(`${info.group}/${version}/${info.resource}`, new ResourceStore(desc, this.opts));
+    }
+    return storage;
+  }
+
+  /**
+   * Serves a resource that is not built in (a CustomResourceDefinition's), replacing any
+   * earlier registration of the same group/resource; its watch cache starts at once when the
+   * registry runs. Resolves once the cache has its initial listing.
+   */
+  async addResource(info: BuiltinResource, extra: DynamicResource): Promise<void> {
+    const key = `${info.group}/${info.resource}`;
+    const prev = this.storages.get(key);
+    for (const k of [...this.byGvr.keys()]) if (k.startsWith(`${info.group}/`) && k.endsWith(`/${info.resource}`)) this.byGvr.delete(k);
+    // The storage (and its watch cache) survives re-registration: only the served shape changes.
+    const storage = this.register(info, [info], extra);
+    if (!prev && this.started) {
+      this.running.push(storage.cache.run(this.abort.signal));
+      await storage.cache.whenReady();
+    }
+  }
+
+  /** Stops serving a dynamic resource (its stored objects are not touched). */
+  removeResource(group: string, resource: string): void {
+    for (const k of [...this.byGvr.keys()]) if (k.startsWith(`${group}/`) && k.endsWith(`/${resource}`)) this.byGvr.delete(k);
   }
 
   /** Starts every watch cache; resolves when all have their initial listing. */
   async start(): Promise<void> {
     // Every watch cache listens on this one signal.
     setMaxListeners(0, this.abort.signal);
+    this.started = true;
     for (const s of this.storages.values()) this.running.push(s.cache.run(this.abort.signal));
     await Promise.all([...this.storages.values()].map((s) => s.cache.whenReady()));
   }

@@ -23,6 +23,8 @@ import type { CachedObject, CacheWatch } from './watch-cache.js';
 import { validateCommon, validateCommonUpdate } from './validate-common.js';
 import { applyPatchBody, schemaForKind, type PatchKind } from './patching.js';
 import { decodeTyped } from './typed-decode.js';
+import { applyConfig, trackUpdate } from '../fieldmanager/index.js';
+import { managerOf } from './context.js';
 
 /** A stored object as the registry returns it: decoded, with its JSON and revision. */
 export interface StoredObject {
@@ -106,7 +108,7 @@ export class ResourceStore {
 
   /** The schema of this version's kind (undefined when none is known). */
   get schema() {
-    this.schemaCache ??= { s: schemaForKind(this.desc.group, this.desc.version, this.desc.kind) };
+    this.schemaCache ??= { s: this.desc.schema ?? schemaForKind(this.desc.group, this.desc.version, this.desc.kind) };
     return this.schemaCache.s;
   }
 
@@ -384,6 +386,7 @@ export class ResourceStore {
     if (this.desc.subresources.has('status')) delete obj.status;
     strategy.prepareForCreate?.(obj);
     strategy.default?.(obj);
+    this.trackManagedFields(ctx, obj, undefined, '');
     const name = meta.name ?? '';
     await this.deps.admission.admit(this.admissionAttrs('CREATE', ctx, namespace, name, obj, undefined));
     const errs = [...validateCommon(obj, this.desc), ...(strategy.validate?.(obj) ?? [])];
@@ -474,6 +477,7 @@ export class ResourceStore {
       if (strategy.generation && (sub === '' || sub === 'scale') && specChanged(obj, old)) {
         meta.generation = (old.metadata!.generation ?? 0) + 1;
       }
+      this.trackManagedFields(ctx, obj, old, sub);
       await this.deps.admission.admit(this.admissionAttrs('UPDATE', ctx, namespace, name, obj, old, sub));
       // Subresources other than /status (binding, finalize, scale...) are checked by their handlers.
       const typeErrs =
@@ -532,6 +536,14 @@ export class ResourceStore {
     patch: unknown,
     opts: { subresource?: string } = {},
   ): Promise<{ object: StoredObject; created: boolean }> {
+    if (kind === 'apply-patch') return this.apply(ctx, namespace, name, patch, opts);
+    // As upstream: custom resources have no patch strategies, so no strategic merge patch.
+    if (kind === 'strategic-merge-patch' && this.desc.schema !== undefined) {
+      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    }
+    if (ctx.force !== undefined) {
+      throw errors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.forbidden('force', 'may not be specified for non-apply patch')]);
+    }
     return this.update(
       ctx,
       namespace,
@@ -544,6 +556,94 @@ export class ResourceStore {
       },
       opts,
     );
+  }
+
+  /**
+   * Server-side apply: merges the applied configuration into the live object (creating it if
+   * absent), with field ownership, conflicts and removal of fields the manager stopped
+   * applying (src/apiserver/fieldmanager). A resourceVersion in the configuration is a
+   * precondition.
+   */
+  private async apply(
+    ctx: RequestContext,
+    namespace: string,
+    name: string,
+    body: unknown,
+    opts: { subresource?: string },
+  ): Promise<{ object: StoredObject; created: boolean }> {
+    if (!ctx.fieldManager) {
+      throw errors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.required('fieldManager', 'is required for apply patch')]);
+    }
+    if (!isObject(body)) throw errors.badRequest('the body of the request must be a JSON or YAML object');
+    const cfg = body as KubeObject;
+    if (cfg.apiVersion === undefined || cfg.apiVersion === '') throw errors.badRequest('apiVersion must be set');
+    if (cfg.kind === undefined || cfg.kind === '') throw errors.badRequest('kind must be set');
+    const config = this.decodeTyped(this.checkTypeMeta(deepClone(cfg)), ctx);
+    const meta = config.metadata!;
+    if (meta.name && meta.name !== name) {
+      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    const precondition = meta.resourceVersion;
+    const sub = opts.subresource ?? '';
+    const applyCtx: RequestContext = { ...ctx };
+    const result = await this.update(
+      applyCtx,
+      namespace,
+      name,
+      (current) => {
+        if (current && precondition && precondition !== current.metadata?.resourceVersion) throw errors.modified(this.gr, name);
+        if (!current && precondition) throw errors.notFound(this.gr, name);
+        const r = applyConfig(current, config, {
+          manager: ctx.fieldManager!,
+          apiVersion: this.apiVersion,
+          subresource: sub,
+          now: rfc3339(this.deps.clock.now()),
+          schema: this.schema,
+          hasStatusSubresource: this.desc.subresources.has('status'),
+          force: ctx.force === true,
+        });
+        applyCtx.appliedManagedFields = r.managedFields;
+        // The precondition was checked above; without one, a concurrent write re-applies.
+        delete r.obj.metadata!.resourceVersion;
+        return r.obj;
+      },
+      { ...opts, forceAllowCreate: true },
+    );
+    ctx.warnings.push(...applyCtx.warnings.filter((w) => !ctx.warnings.includes(w)));
+    return result;
+  }
+
+  /** Records in metadata.managedFields who changed what (src/apiserver/fieldmanager), before admission as upstream. */
+  private trackManagedFields(ctx: RequestContext, obj: KubeObject, old: KubeObject | undefined, sub: string): void {
+    const meta = obj.metadata!;
+    if (ctx.appliedManagedFields) {
+      meta.managedFields = ctx.appliedManagedFields;
+      return;
+    }
+    const supplied = meta.managedFields;
+    // An explicitly empty list resets tracking, as upstream.
+    if (Array.isArray(supplied) && supplied.length === 0 && old?.metadata?.managedFields?.length) {
+      delete meta.managedFields;
+      return;
+    }
+    if (!old && Array.isArray(supplied) && supplied.length) return;
+    try {
+      const managed = trackUpdate(old, obj, supplied ?? old?.metadata?.managedFields, {
+        manager: managerOf(ctx),
+        apiVersion: this.apiVersion,
+        subresource: sub,
+        now: rfc3339(this.deps.clock.now()),
+        schema: this.schema,
+        hasStatusSubresource: this.desc.subresources.has('status'),
+      });
+      if (managed.length) meta.managedFields = managed;
+      else delete meta.managedFields;
+    } catch (e: unknown) {
+      throw errors.invalid(this.gk, meta.name ?? '', [
+        fieldErrors.invalid('metadata.managedFields', '', (e as Error).message),
+      ]);
+    }
   }
 
   private withName(obj: KubeObject, name: string): KubeObject {
@@ -763,7 +863,12 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
 
 /** Equal for storage purposes: everything but resourceVersion and managedFields timestamps. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  // As upstream's IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but
+  // managedFields timestamps is no write.
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata?.managedFields?.map((e) => ({ ...e, time: undefined })) },
+  });
   return deepEqual(strip(a), strip(b));
 }
 

@@ -25,6 +25,10 @@ export interface ResourceDescriptor {
   readonly fromStorage?: (obj: KubeObject) => KubeObject;
   /** This version -> stored shape (absent: identical). */
   readonly toStorage?: (obj: KubeObject) => KubeObject;
+  /** The kind's schema when it is not a built-in definition (custom resources). */
+  readonly schema?: import('../../api/schema/types.js').Schema;
+  /** Extras of dynamic resources (e.g. a CRD's printer columns and scale paths). */
+  readonly extra?: Record<string, unknown>;
 }
 
 /** The storage of one resource: its key prefix and watch cache. */

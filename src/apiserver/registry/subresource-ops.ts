@@ -32,11 +32,46 @@ export function selectorString(sel: unknown): string {
   return parts.sort().join(',');
 }
 
-/** The autoscaling/v1 Scale view of a scalable object. */
-export function scaleOf(o: KubeObject): KubeObject {
+/** A CRD's scale subresource: where replicas and the selector live (`.spec.replicas`). */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+function atPath(o: unknown, path: string): unknown {
+  let cur = o;
+  for (const seg of path.replace(/^\./, '').split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
+  const segs = path.replace(/^\./, '').split('.');
+  let cur = o;
+  for (const seg of segs.slice(0, -1)) cur = (isObject(cur[seg]) ? cur[seg] : (cur[seg] = {})) as Record<string, unknown>;
+  cur[segs[segs.length - 1]!] = v;
+}
+
+/** The autoscaling/v1 Scale view of a scalable object (custom resources: by their CRD's paths). */
+export function scaleOf(o: KubeObject, paths?: ScalePaths): KubeObject {
   const spec = isObject(o.spec) ? o.spec : {};
   const status = isObject(o.status) ? o.status : {};
   const meta = o.metadata!;
+  if (paths) {
+    const specReplicas = atPath(o, paths.specReplicasPath);
+    const statusReplicas = atPath(o, paths.statusReplicasPath);
+    const selector = paths.labelSelectorPath ? atPath(o, paths.labelSelectorPath) : undefined;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp },
+      spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
+      status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0, ...(typeof selector === 'string' && selector ? { selector } : {}) },
+    };
+  }
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -63,9 +98,10 @@ export async function updateScale(
   name: string,
   change: (scale: KubeObject) => unknown,
 ): Promise<KubeObject> {
+  const paths = rs.desc.extra?.scale as ScalePaths | undefined;
   const { object } = await rs.update(ctx, namespace, name, (cur) => {
     const current = cur!;
-    const desired = change(scaleOf(current));
+    const desired = change(scaleOf(current, paths));
     if (!isObject(desired) || (desired.kind !== undefined && desired.kind !== 'Scale')) {
       throw errors.badRequest('the body of a scale request must be an autoscaling/v1 Scale');
     }
@@ -75,12 +111,13 @@ export async function updateScale(
         fieldErrors.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'),
       ]);
     }
-    (current.spec as Record<string, unknown>).replicas = replicas;
+    if (paths) setPath(current as Record<string, unknown>, paths.specReplicasPath, replicas);
+    else (current.spec as Record<string, unknown>).replicas = replicas;
     const rv = isObject(desired.metadata) ? desired.metadata.resourceVersion : undefined;
     current.metadata!.resourceVersion = typeof rv === 'string' && rv ? rv : undefined;
     return current;
-  });
-  return scaleOf(object.obj);
+  }, { subresource: 'scale' });
+  return scaleOf(object.obj, paths);
 }
 
 /** Binds a pod to a node, as the pods/binding subresource does. */

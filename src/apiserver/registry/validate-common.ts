@@ -23,11 +23,13 @@ export function validateCommon(obj: KubeObject, desc: ResourceDescriptor): Field
   return validateObjectMeta(obj.metadata, {
     namespaced: desc.namespaced,
     nameFn: NAME_FUNCS[desc.strategy.nameRule ?? 'dns-subdomain'],
-    standardFinalizerNames: desc.strategy.standardFinalizerNames ?? true,
+    // CRDs carry the apiextensions apiserver's own unqualified finalizer (customresourcecleanup...).
+    standardFinalizerNames: desc.group === 'apiextensions.k8s.io' ? false : (desc.strategy.standardFinalizerNames ?? true),
   });
 }
 
 /** Object metadata validation on update (upstream's ValidateObjectMetaUpdate), plus the create rules. */
 export function validateCommonUpdate(obj: KubeObject, old: KubeObject, desc: ResourceDescriptor): FieldError[] {
-  return [...validateCommon(obj, desc), ...validateObjectMetaUpdate(obj.metadata, old.metadata)];
+  const standardFinalizerNames = desc.group === 'apiextensions.k8s.io' ? false : (desc.strategy.standardFinalizerNames ?? true);
+  return [...validateCommon(obj, desc), ...validateObjectMetaUpdate(obj.metadata, old.metadata, undefined, { standardFinalizerNames })];
 }

@@ -1,9 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import type { ApiClient } from '../../client/api-client.js';
 import { EventRecorder } from '../../client/event-recorder.js';
 import { SharedInformerFactory } from '../../client/informer-factory.js';
 import { LeaderElector } from '../../client/leader-election.js';
 import { realClock, type Clock } from '../../util/clock.js';
 import { logger } from '../../util/log.js';
+import type { Discovery } from './discovery.js';
 import type { Controller, ControllerContext, ControllerFactory } from './types.js';
 
 const log = logger('controller-manager');
@@ -31,6 +33,9 @@ export interface ControllerManagerOptions {
   workers?: number;
   /** The identity written on events' source.host. */
   host?: string;
+  /** What the API serves (default: nothing, for managers whose controllers don't need it). */
+  discovery?: Discovery;
+  rootCaPem?: string;
 }
 
 /**
@@ -89,6 +94,8 @@ export class ControllerManager {
   }
 
   private async runControllers(signal: AbortSignal): Promise<void> {
+    // Every controller, informer and recorder listens on this one signal.
+    setMaxListeners(1024, signal);
     const informers = new SharedInformerFactory({ client: this.opts.client, clock: this.clock });
     const recorders = new Map<string, EventRecorder>();
     const recorderRuns: Promise<void>[] = [];
@@ -97,6 +104,8 @@ export class ControllerManager {
       informers,
       clock: this.clock,
       workers: this.opts.workers ?? 2,
+      discovery: this.opts.discovery ?? (async () => []),
+      rootCaPem: this.opts.rootCaPem,
       recorder: (component) => {
         let r = recorders.get(component);
         if (!r) {

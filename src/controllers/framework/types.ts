@@ -2,6 +2,7 @@ import type { ApiClient } from '../../client/api-client.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import type { SharedInformerFactory } from '../../client/informer-factory.js';
 import type { Clock } from '../../util/clock.js';
+import type { Discovery } from './discovery.js';
 
 /**
  * What every controller gets from the controller-manager. Controllers read through the shared
@@ -16,6 +17,10 @@ export interface ControllerContext {
   recorder(component: string): EventRecorder;
   /** Workers per controller unless a controller has its own reason (upstream's --concurrent-*-syncs). */
   workers: number;
+  /** The resources the API serves (preferred versions), for controllers that act on all of them. */
+  discovery: Discovery;
+  /** The cluster CA certificate (PEM) published as the kube-root-ca.crt ConfigMap. */
+  rootCaPem?: string;
 }
 
 /**

@@ -1,0 +1,2 @@
+export { DeploymentController, DEPLOYMENTS, REPLICASETS } from './controller.js';
+export { resolveFenceposts, newRsReplicas, proportionalShares } from './rolling.js';

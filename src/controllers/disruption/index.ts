@@ -1,0 +1,3 @@
+export { DisruptionController, PDBS } from './controller.js';
+export { computePdb } from './compute.js';
+export { pdbEvictionCheck, type PdbAccess } from './eviction.js';

@@ -1,0 +1,2 @@
+export { EndpointsController, EndpointSliceController } from './controller.js';
+export { portsFor, resolvePort } from './compute.js';

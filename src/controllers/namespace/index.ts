@@ -1,0 +1,1 @@
+export { NamespaceController } from './namespace.js';

@@ -1,0 +1,1 @@
+export { NodeLifecycleController, type NodeLifecycleOptions } from './controller.js';

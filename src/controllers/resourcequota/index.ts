@@ -1,0 +1,1 @@
+export { ResourceQuotaController } from './resourcequota.js';

@@ -1,0 +1,1 @@
+export { ServiceAccountController, RootCaPublisher, ROOT_CA_CONFIGMAP } from './serviceaccount.js';

@@ -1,0 +1,3 @@
+export { Scheduler, SCHEDULER_NAME } from './scheduler.js';
+export * from './framework/index.js';
+export * from './plugins/index.js';
