@@ -361,19 +361,9 @@ const eventsV1: Partial<TypeStrategy> = {
 const LIMIT_TYPES = new Set(['Pod', 'Container', 'PersistentVolumeClaim']);
 const LIMIT_LISTS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'];
 
-/** As upstream's SetDefaults_LimitRangeItem: container defaults come from max, then default, then min. */
-function defaultLimitRange(lr: KubeObject): void {
-  for (const item of objects(sub(lr, 'spec'), 'limits')) {
-    for (const k of LIMIT_LISTS) roundResourceList(item, k);
-    if (item.type !== 'Container') continue;
-    const dflt = child(item, 'default');
-    const dreq = child(item, 'defaultRequest');
-    for (const [k, v] of Object.entries(sub(item, 'max'))) if (!(k in dflt)) dflt[k] = v;
-    for (const [k, v] of Object.entries(dflt)) if (!(k in dreq)) dreq[k] = v;
-    for (const [k, v] of Object.entries(sub(item, 'min'))) if (!(k in dreq)) dreq[k] = v;
-    if (Object.keys(dflt).length === 0) delete item.default;
-    if (Object.keys(dreq).length === 0) delete item.defaultRequest;
-  }
+/** As upstream's SetDefaults_ResourceList on every list of a LimitRange (the item defaults are in defaults.ts). */
+function roundLimitRange(lr: KubeObject): void {
+  for (const item of objects(sub(lr, 'spec'), 'limits')) for (const k of LIMIT_LISTS) roundResourceList(item, k);
 }
 
 function validateLimitRangeTypeName(type: string, path: FieldPath): FieldError[] {
@@ -459,7 +449,7 @@ function validateLimitRange(lr: KubeObject): FieldError[] {
 }
 
 const limitRanges: Partial<TypeStrategy> = {
-  default: defaultLimitRange,
+  default: roundLimitRange,
   validate: validateLimitRange,
   validateUpdate: (lr) => validateLimitRange(lr),
 };

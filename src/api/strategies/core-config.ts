@@ -64,13 +64,12 @@ const configMaps: Partial<TypeStrategy> = {
 // Secrets
 
 /**
- * SetDefaults_Secret plus the v1 conversion of stringData: its entries are written into
- * data (base64, overriding data's entries of the same key) and stringData is dropped, so it
- * is never stored or returned.
+ * The v1 conversion of stringData (type Opaque is defaulted in defaults.ts): its entries are
+ * written into data (base64, overriding data's entries of the same key) and stringData is
+ * dropped, so it is never stored or returned.
  */
-export function defaultSecret(secret: KubeObject): void {
+export function convertStringData(secret: KubeObject): void {
   const s = secret as Obj;
-  if (!s.type) s.type = 'Opaque';
   if (isObject(s.stringData)) {
     const data = isObject(s.data) ? s.data : (s.data = {});
     for (const [k, v] of Object.entries(s.stringData)) data[k] = Buffer.from(String(v ?? ''), 'utf8').toString('base64');
@@ -187,7 +186,7 @@ function secretWarnings(secret: KubeObject): string[] {
 }
 
 const secrets: Partial<TypeStrategy> = {
-  default: defaultSecret,
+  default: convertStringData,
   validate: validateSecret,
   validateUpdate: validateSecretUpdate,
   warnings: (s) => secretWarnings(s),

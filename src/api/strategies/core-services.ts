@@ -34,7 +34,6 @@ const TRAFFIC_POLICIES = ['Cluster', 'Local'];
 const IP_FAMILIES = ['IPv4', 'IPv6'];
 const IP_FAMILY_POLICIES = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
 const LB_IP_MODES = ['Proxy', 'VIP'];
-const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
 const MAX_CLIENT_IP_AFFINITY_SECONDS = 86400;
 const TOPOLOGY_HINTS_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
 const TOPOLOGY_MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
@@ -65,31 +64,16 @@ export function isHeadless(spec: Obj): boolean {
 // ---------------------------------------------------------------------------------------
 // Defaulting
 
-/** SetDefaults_Service (k8s.io/kubernetes pkg/apis/core/v1). */
-export function defaultService(svc: KubeObject): void {
+/**
+ * The parts of SetDefaults_Service that the shared defaults (defaults.ts) leave out: a
+ * sessionAffinityConfig goes with sessionAffinity None, ClusterIP services with external
+ * IPs get externalTrafficPolicy Cluster, and load-balancer ingress IPs get ipMode VIP.
+ */
+export function defaultServiceExtras(svc: KubeObject): void {
   const spec = specOf(svc);
-  if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
   if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
-  if (spec.sessionAffinity === 'ClientIP') {
-    const timeout = sub(sub(spec, 'sessionAffinityConfig'), 'clientIP').timeoutSeconds;
-    if (timeout === undefined || timeout === null) {
-      spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
-    }
-  }
-  if (!spec.type) spec.type = 'ClusterIP';
-  for (const p of objects(spec, 'ports')) {
-    if (!p.protocol) p.protocol = 'TCP';
-    if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
-  }
   if (externallyAccessible(spec) && !spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
-  const t = spec.type;
-  if ((spec.internalTrafficPolicy === undefined || spec.internalTrafficPolicy === null) && (t === 'NodePort' || t === 'LoadBalancer' || t === 'ClusterIP')) {
-    spec.internalTrafficPolicy = 'Cluster';
-  }
-  if (t === 'LoadBalancer') {
-    if (spec.allocateLoadBalancerNodePorts === undefined || spec.allocateLoadBalancerNodePorts === null) spec.allocateLoadBalancerNodePorts = true;
-    defaultIngressIPMode(svc);
-  }
+  if (spec.type === 'LoadBalancer') defaultIngressIPMode(svc);
 }
 
 // As upstream: LoadBalancer ingress points with an IP get ipMode VIP.
@@ -553,7 +537,7 @@ export function serviceWarnings(svc: KubeObject): string[] {
 }
 
 const services: Partial<TypeStrategy> = {
-  default: defaultService,
+  default: defaultServiceExtras,
   prepareForCreate(svc) {
     svc.status = { loadBalancer: {} };
     normalizeClusterIPs(specOf(svc));
@@ -589,11 +573,20 @@ const services: Partial<TypeStrategy> = {
 // ---------------------------------------------------------------------------------------
 // Endpoints
 
-function validateEndpointAddress(a: Obj, path: FieldPath): FieldError[] {
+/**
+ * The API server's own endpoints (default/kubernetes). k8ts advertises 127.0.0.1 when it
+ * listens on loopback only, an address upstream refuses for endpoints; so these objects are
+ * spared the special-address check (upstream never runs with a loopback advertise address).
+ */
+export function isAPIServerEndpoints(obj: KubeObject): boolean {
+  return obj.metadata?.namespace === 'default' && obj.metadata?.name === 'kubernetes';
+}
+
+function validateEndpointAddress(a: Obj, path: FieldPath, allowSpecial: boolean): FieldError[] {
   const errs = validateIP(str(a, 'ip'), path.child('ip'));
   if (str(a, 'hostname')) errs.push(...dnsLabelErrors(str(a, 'hostname'), path.child('hostname')));
   if (typeof a.nodeName === 'string') errs.push(...dnsSubdomainErrors(a.nodeName, path.child('nodeName')));
-  errs.push(...validateNonSpecialIP(str(a, 'ip'), path.child('ip')));
+  if (!allowSpecial) errs.push(...validateNonSpecialIP(str(a, 'ip'), path.child('ip')));
   return errs;
 }
 
@@ -613,13 +606,14 @@ function validateEndpointPort(p: Obj, requireName: boolean, path: FieldPath): Fi
 /** Upstream's ValidateEndpoints (subsets). */
 export function validateEndpoints(ep: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
+  const allowSpecial = isAPIServerEndpoints(ep);
   objects(ep, 'subsets').forEach((ss, i) => {
     const p = field('subsets').index(i);
     const addrs = objects(ss, 'addresses');
     const notReady = objects(ss, 'notReadyAddresses');
     if (addrs.length === 0 && notReady.length === 0) errs.push(fieldErrors.required(p, 'must specify `addresses` or `notReadyAddresses`'));
-    addrs.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('addresses').index(j))));
-    notReady.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('notReadyAddresses').index(j))));
+    addrs.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('addresses').index(j), allowSpecial)));
+    notReady.forEach((a, j) => errs.push(...validateEndpointAddress(a, p.child('notReadyAddresses').index(j), allowSpecial)));
     const ports = objects(ss, 'ports');
     ports.forEach((pt, j) => errs.push(...validateEndpointPort(pt, ports.length > 1, p.child('ports').index(j))));
   });
@@ -627,9 +621,6 @@ export function validateEndpoints(ep: KubeObject): FieldError[] {
 }
 
 const endpoints: Partial<TypeStrategy> = {
-  default(ep) {
-    for (const ss of objects(ep, 'subsets')) for (const p of objects(ss, 'ports')) if (!p.protocol) p.protocol = 'TCP';
-  },
   validate: validateEndpoints,
   validateUpdate: (ep) => validateEndpoints(ep),
 };

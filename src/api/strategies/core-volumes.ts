@@ -66,9 +66,11 @@ const PV_SOURCE_KEYS = PV_SOURCES.map(([k]) => k);
 // ---------------------------------------------------------------------------------------
 // Defaulting
 
-/** The v1 volume source defaults that apply inside a PersistentVolumeSpec. */
+/**
+ * The v1 volume source defaults that apply inside a PersistentVolumeSpec, beyond what
+ * defaults.ts sets (reclaim policy, volume mode, hostPath type).
+ */
 function defaultPersistentVolumeSource(spec: Obj): void {
-  if (isObject(spec.hostPath) && (spec.hostPath.type === undefined || spec.hostPath.type === null)) spec.hostPath.type = '';
   if (isObject(spec.iscsi) && !spec.iscsi.iscsiInterface) spec.iscsi.iscsiInterface = 'default';
   if (isObject(spec.rbd)) {
     if (!spec.rbd.pool) spec.rbd.pool = 'rbd';
@@ -88,30 +90,23 @@ function defaultPersistentVolumeSource(spec: Obj): void {
   }
 }
 
-/** SetDefaults_PersistentVolume and the nested defaults. */
-export function defaultPersistentVolume(pv: KubeObject): void {
+/** The PersistentVolume defaults defaults.ts leaves out: capacity rounding and source defaults. */
+export function defaultPersistentVolumeExtras(pv: KubeObject): void {
   const spec = child(pv as Obj, 'spec');
-  if (!spec.persistentVolumeReclaimPolicy) spec.persistentVolumeReclaimPolicy = 'Retain';
-  if (spec.volumeMode === undefined || spec.volumeMode === null) spec.volumeMode = 'Filesystem';
   roundResourceList(spec, 'capacity');
   defaultPersistentVolumeSource(spec);
-  if (isObject(pv.status) && !pv.status.phase) pv.status.phase = 'Pending';
 }
 
-/** SetDefaults_PersistentVolumeClaimSpec (also used for claim templates). */
-export function defaultPersistentVolumeClaimSpec(spec: Obj): void {
-  if (spec.volumeMode === undefined || spec.volumeMode === null) spec.volumeMode = 'Filesystem';
+/** The PersistentVolumeClaimSpec defaults defaults.ts leaves out: request and limit rounding. */
+export function defaultPersistentVolumeClaimSpecExtras(spec: Obj): void {
   const res = sub(spec, 'resources');
   roundResourceList(res, 'requests');
   roundResourceList(res, 'limits');
 }
 
-function defaultPersistentVolumeClaim(pvc: KubeObject): void {
-  defaultPersistentVolumeClaimSpec(child(pvc as Obj, 'spec'));
-  if (isObject(pvc.status)) {
-    if (!pvc.status.phase) pvc.status.phase = 'Pending';
-    roundResourceList(pvc.status, 'capacity');
-  }
+function defaultPersistentVolumeClaimExtras(pvc: KubeObject): void {
+  defaultPersistentVolumeClaimSpecExtras(child(pvc as Obj, 'spec'));
+  if (isObject(pvc.status)) roundResourceList(pvc.status, 'capacity');
 }
 
 /**
@@ -308,7 +303,7 @@ function persistentVolumeWarnings(pv: KubeObject): string[] {
 }
 
 const persistentVolumes: Partial<TypeStrategy> = {
-  default: defaultPersistentVolume,
+  default: defaultPersistentVolumeExtras,
   prepareForCreate(pv) {
     pv.status = { phase: 'Pending', lastPhaseTransitionTime: formatTime(volumeClock.now()) };
   },
@@ -469,9 +464,8 @@ function persistentVolumeClaimWarnings(pvc: KubeObject): string[] {
 }
 
 const persistentVolumeClaims: Partial<TypeStrategy> = {
-  default: defaultPersistentVolumeClaim,
+  default: defaultPersistentVolumeClaimExtras,
   prepareForCreate(pvc) {
-    pvc.status = { phase: 'Pending' };
     normalizeDataSources(child(pvc as Obj, 'spec'));
   },
   prepareForUpdate(pvc, old) {
@@ -497,4 +491,3 @@ export const CORE_VOLUME_STRATEGIES: StrategyOverlay = {
   '/persistentvolumeclaims': persistentVolumeClaims,
 };
 
-void objects;

@@ -1,9 +1,22 @@
 import type { StrategyOverlay } from '../strategy.js';
+import { CORE_CLUSTER_STRATEGIES } from './core-cluster.js';
+import { CORE_CONFIG_STRATEGIES } from './core-config.js';
+import { CORE_SERVICE_STRATEGIES } from './core-services.js';
+import { CORE_VOLUME_STRATEGIES } from './core-volumes.js';
 import { DEFAULTS } from './defaults.js';
+import { RBAC_STRATEGIES } from './rbac.js';
 
 /**
  * Defaulting and validation of the built-in types, per resource (`group/resource`), as
  * upstream's SetDefaults_* functions and validation packages. The registry merges these
- * over its base behaviour (src/apiserver/registry/behaviours.ts).
+ * over its base behaviour (src/apiserver/registry/behaviours.ts); hooks of the same name
+ * run in list order (DEFAULTS first, so the validation overlays see defaulted objects).
  */
-export const BUILTIN_STRATEGIES: StrategyOverlay[] = [DEFAULTS];
+export const BUILTIN_STRATEGIES: StrategyOverlay[] = [
+  DEFAULTS,
+  CORE_SERVICE_STRATEGIES,
+  CORE_CONFIG_STRATEGIES,
+  CORE_CLUSTER_STRATEGIES,
+  CORE_VOLUME_STRATEGIES,
+  RBAC_STRATEGIES,
+];

@@ -7,7 +7,7 @@ import { fieldErrors, type FieldError } from '../../apimachinery/field-errors.js
 import { field, type FieldPath } from '../../apimachinery/field-path.js';
 import { goQuote } from '../../apimachinery/go-format.js';
 import { labelSelectorAsSelector, LabelSelectorError } from '../../apimachinery/labels.js';
-import type { KubeObject } from '../../apimachinery/types.js';
+import { isObject, type KubeObject } from '../../apimachinery/types.js';
 import { isValidPathSegmentName, nameIsDNSSubdomain } from '../../apimachinery/validation.js';
 import type { StrategyOverlay, TypeStrategy } from '../strategy.js';
 import { has, list, objects, str, sub, type Obj } from './access.js';
@@ -19,20 +19,10 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 // ---------------------------------------------------------------------------------------
 // Defaulting
 
-/** SetDefaults_Subject: User and Group subjects live in the RBAC group, ServiceAccounts in core. */
-function defaultSubjects(obj: KubeObject): void {
-  for (const s of objects(obj, 'subjects')) {
-    if (s.apiGroup) continue;
-    if (s.kind === 'ServiceAccount') s.apiGroup = '';
-    else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
-  }
-}
-
-/** SetDefaults_(Cluster)RoleBinding: roleRef.apiGroup defaults to the RBAC group. */
-function defaultBinding(obj: KubeObject): void {
-  const ref = sub(obj, 'roleRef');
-  if ((obj as Obj).roleRef !== undefined && !ref.apiGroup) ref.apiGroup = RBAC_GROUP;
-  defaultSubjects(obj);
+/** SetDefaults_(Cluster)RoleBinding: roleRef.apiGroup defaults to the RBAC group (subjects: defaults.ts). */
+function defaultRoleRef(obj: KubeObject): void {
+  const ref = (obj as Obj).roleRef;
+  if (isObject(ref) && !ref.apiGroup) ref.apiGroup = RBAC_GROUP;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -150,13 +140,13 @@ const clusterRoles: Partial<TypeStrategy> = {
 };
 
 const roleBindings: Partial<TypeStrategy> = {
-  default: defaultBinding,
+  default: defaultRoleRef,
   validate: (b) => validateBinding(b, true),
   validateUpdate: (b, old) => [...validateBinding(b, true), ...validateRoleRefUnchanged(b, old)],
 };
 
 const clusterRoleBindings: Partial<TypeStrategy> = {
-  default: defaultBinding,
+  default: defaultRoleRef,
   validate: (b) => validateBinding(b, false),
   validateUpdate: (b, old) => [...validateBinding(b, false), ...validateRoleRefUnchanged(b, old)],
 };
