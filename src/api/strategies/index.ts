@@ -4,7 +4,10 @@ import { CORE_CONFIG_STRATEGIES } from './core-config.js';
 import { CORE_SERVICE_STRATEGIES } from './core-services.js';
 import { CORE_VOLUME_STRATEGIES } from './core-volumes.js';
 import { DEFAULTS } from './defaults.js';
+import { NETWORKING_STRATEGIES } from './networking.js';
+import { POLICY_AUTOSCALING_STRATEGIES } from './policy-autoscaling.js';
 import { RBAC_STRATEGIES } from './rbac.js';
+import { STORAGE_STRATEGIES } from './storage.js';
 
 /**
  * Defaulting and validation of the built-in types, per resource (`group/resource`), as
@@ -19,4 +22,7 @@ export const BUILTIN_STRATEGIES: StrategyOverlay[] = [
   CORE_CLUSTER_STRATEGIES,
   CORE_VOLUME_STRATEGIES,
   RBAC_STRATEGIES,
+  NETWORKING_STRATEGIES,
+  STORAGE_STRATEGIES,
+  POLICY_AUTOSCALING_STRATEGIES,
 ];

@@ -19,6 +19,7 @@ import {
   isValidLabelValue,
   nameIsDNSSubdomain,
   parseIPSloppy,
+  regexError,
   validateLabelName,
 } from '../../apimachinery/validation.js';
 import { deepEqual } from '../../util/deep.js';
@@ -394,3 +395,59 @@ export function base64Len(v: unknown): number {
 
 /** A map-typed field read as a plain record (for sub-objects like `data`). */
 export const mapOf = (o: unknown, key: string): Obj => sub(o, key);
+
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const HTTP_PATH_RE = new RegExp(`^${HTTP_PATH_FMT}$`);
+
+/** Upstream's IsDomainPrefixedPath: `example.com/some/path`, the domain a DNS subdomain. */
+export function validateDomainPrefixedPath(path: FieldPath, value: string): FieldError[] {
+  if (!value) return [fieldErrors.required(path, '')];
+  const slash = value.indexOf('/');
+  const host = slash < 0 ? '' : value.slice(0, slash);
+  const rest = slash < 0 ? '' : value.slice(slash + 1);
+  if (!host || !rest) return [fieldErrors.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  const errs = isDNS1123Subdomain(host).map((m) => fieldErrors.invalid(path, host, m));
+  if (!HTTP_PATH_RE.test(rest)) errs.push(fieldErrors.invalid(path, rest, regexError('Invalid path', HTTP_PATH_FMT)));
+  return errs;
+}
+
+const CONDITION_REASON_FMT = '[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?';
+const CONDITION_REASON_RE = new RegExp(`^${CONDITION_REASON_FMT}$`);
+const CONDITION_REASON_MSG =
+  "a condition reason must start with alphabetic character, optionally followed by a string of alphanumeric characters or '_,:', and must end with an alphanumeric character or '_'";
+const CONDITION_STATUSES = ['False', 'True', 'Unknown'];
+
+/** Upstream's metav1 ValidateConditions: unique types, known statuses, reasons and times set. */
+export function validateConditions(conditions: unknown[], path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  conditions.forEach((c, i) => {
+    const p = path.index(i);
+    const type = str(c, 'type');
+    if (seen.has(type)) errs.push(fieldErrors.duplicate(p.child('type'), type));
+    seen.add(type);
+    errs.push(...validateLabelName(type, p.child('type')));
+    const status = str(c, 'status');
+    if (!CONDITION_STATUSES.includes(status)) errs.push(fieldErrors.notSupported(p.child('status'), status, CONDITION_STATUSES));
+    const gen = isObject(c) && typeof c.observedGeneration === 'number' ? c.observedGeneration : 0;
+    if (gen < 0) errs.push(fieldErrors.invalid(p.child('observedGeneration'), gen, 'must be greater than or equal to zero'));
+    if (!str(c, 'lastTransitionTime')) errs.push(fieldErrors.required(p.child('lastTransitionTime'), 'must be set'));
+    const reason = str(c, 'reason');
+    if (!reason) {
+      errs.push(fieldErrors.required(p.child('reason'), 'must be set'));
+    } else {
+      if (!CONDITION_REASON_RE.test(reason)) {
+        errs.push(
+          fieldErrors.invalid(
+            p.child('reason'),
+            reason,
+            regexError(CONDITION_REASON_MSG, CONDITION_REASON_FMT, 'my_name', 'MY_NAME', 'MyName', 'ReasonA,ReasonB', 'ReasonA:ReasonB'),
+          ),
+        );
+      }
+      if (byteLen(reason) > 1024) errs.push(fieldErrors.tooLong(p.child('reason'), reason, 1024));
+    }
+    if (byteLen(str(c, 'message')) > 32768) errs.push(fieldErrors.tooLong(p.child('message'), str(c, 'message'), 32768));
+  });
+  return errs;
+}
