@@ -1,9 +1,14 @@
 import type { StrategyOverlay } from '../strategy.js';
+import { ADMISSIONREGISTRATION_STRATEGIES } from './admissionregistration.js';
+import { APIREGISTRATION_STRATEGIES } from './apiregistration.js';
+import { CERTIFICATES_STRATEGIES } from './certificates.js';
+import { CLUSTER_GROUP_STRATEGIES } from './cluster-groups.js';
 import { CORE_CLUSTER_STRATEGIES } from './core-cluster.js';
 import { CORE_CONFIG_STRATEGIES } from './core-config.js';
 import { CORE_SERVICE_STRATEGIES } from './core-services.js';
 import { CORE_VOLUME_STRATEGIES } from './core-volumes.js';
 import { DEFAULTS } from './defaults.js';
+import { FLOWCONTROL_STRATEGIES } from './flowcontrol.js';
 import { NETWORKING_STRATEGIES } from './networking.js';
 import { POLICY_AUTOSCALING_STRATEGIES } from './policy-autoscaling.js';
 import { RBAC_STRATEGIES } from './rbac.js';
@@ -25,4 +30,9 @@ export const BUILTIN_STRATEGIES: StrategyOverlay[] = [
   NETWORKING_STRATEGIES,
   STORAGE_STRATEGIES,
   POLICY_AUTOSCALING_STRATEGIES,
+  CLUSTER_GROUP_STRATEGIES,
+  ADMISSIONREGISTRATION_STRATEGIES,
+  CERTIFICATES_STRATEGIES,
+  APIREGISTRATION_STRATEGIES,
+  FLOWCONTROL_STRATEGIES,
 ];

@@ -8,7 +8,7 @@ import { FieldError, FieldErrorType, fieldErrors } from '../../apimachinery/fiel
 import type { FieldPath } from '../../apimachinery/field-path.js';
 import { validateLabelSelector, type LabelSelector } from '../../apimachinery/labels.js';
 import { Quantity, QuantityError } from '../../apimachinery/quantity.js';
-import { isObject } from '../../apimachinery/types.js';
+import { isObject, type KubeObject } from '../../apimachinery/types.js';
 import {
   FIELD_IMMUTABLE_ERROR_MSG,
   IS_NEGATIVE_ERROR_MSG,
@@ -24,6 +24,7 @@ import {
 } from '../../apimachinery/validation.js';
 import { deepEqual } from '../../util/deep.js';
 import { list, objects, str, strings, sub, type Obj } from './access.js';
+import { DEFAULTS } from './defaults.js';
 
 // ---------------------------------------------------------------------------------------
 // Field error helpers
@@ -450,4 +451,15 @@ export function validateConditions(conditions: unknown[], path: FieldPath): Fiel
     if (byteLen(str(c, 'message')) > 32768) errs.push(fieldErrors.tooLong(p.child('message'), str(c, 'message'), 32768));
   });
   return errs;
+}
+
+/**
+ * A copy of `obj` with the shared defaults (defaults.ts) of resource `key` applied: what
+ * upstream's PrepareForUpdate sees, since it runs after defaulting while k8ts defaults after
+ * prepareForUpdate.
+ */
+export function defaultedCopy(key: string, obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  DEFAULTS[key]?.default?.(copy);
+  return copy;
 }
