@@ -220,7 +220,7 @@ export function validatePersistentVolumeSpec(spec: Obj, path: FieldPath): FieldE
   const capPath = path.child('capacity');
   if (Object.keys(capacity).length === 0) errs.push(fieldErrors.required(capPath, ''));
   if (!('storage' in capacity) || Object.keys(capacity).length > 1) {
-    errs.push(fieldErrors.notSupported(capPath, goValue(goResourceList(capacity)), ['storage']));
+    errs.push(fieldErrors.notSupported(capPath, goValue(has(spec, 'capacity') ? goResourceList(capacity) : 'core.ResourceList(nil)'), ['storage']));
   }
   for (const k of Object.keys(capacity).sort(compareGoStrings)) {
     errs.push(...validateBasicResource(capacity[k], capPath.key(k)), ...validatePositiveQuantity(capacity[k], capPath.key(k)));

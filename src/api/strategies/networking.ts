@@ -314,11 +314,14 @@ function validateNetworkPolicyPort(port: Obj, path: FieldPath): FieldError[] {
 /** Whether `inner` is a strict subset of `outer` (both parsed CIDRs). */
 function strictSubset(outer: NonNullable<ReturnType<typeof parseCIDRSloppy>>, inner: NonNullable<ReturnType<typeof parseCIDRSloppy>>): boolean {
   if (outer.family !== inner.family || inner.bits <= outer.bits) return false;
-  const full = outer.ip.length * 8;
-  for (let bit = 0; bit < outer.bits && bit < full; bit++) {
+  // IPv4 addresses may come in their 16-byte (IPv4-mapped) form: compare the last 4 bytes
+  const bytes = (c: typeof outer) => (c.family === 4 ? c.ip.subarray(c.ip.length - 4) : c.ip);
+  const a = bytes(outer);
+  const b = bytes(inner);
+  for (let bit = 0; bit < outer.bits; bit++) {
     const byte = bit >> 3;
     const mask = 0x80 >> (bit & 7);
-    if ((outer.ip[byte]! & mask) !== (inner.ip[byte]! & mask)) return false;
+    if ((a[byte]! & mask) !== (b[byte]! & mask)) return false;
   }
   return true;
 }
