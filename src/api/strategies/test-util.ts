@@ -37,6 +37,8 @@ export function runUpdate(key: string, input: unknown, oldInput: unknown): Outco
   const obj = clone(input) as KubeObject;
   const old = clone(oldInput) as KubeObject;
   obj.metadata ??= {};
+  // as the registry: system metadata comes from the stored object
+  if (old.metadata?.generation !== undefined) obj.metadata.generation = old.metadata.generation;
   for (const h of hooks(key, 'prepareForUpdate')) h(obj, old);
   for (const h of hooks(key, 'default')) h(obj);
   const errors = hooks(key, 'validateUpdate').flatMap((h) => h(obj, old).map((e) => e.message()));
