@@ -113,7 +113,7 @@ describe('PersistentVolumeClaim', () => {
   });
 
   it('lets a bound claim grow but keeps the rest of the spec', () => {
-    const old = { ...created('/persistentvolumeclaims', pvc(claimSpec)), status: { phase: 'Bound', capacity: { storage: '1Gi' } } };
+    const old: Record<string, unknown> = { ...created('/persistentvolumeclaims', pvc(claimSpec)), status: { phase: 'Bound', capacity: { storage: '1Gi' } } };
     const grown = { ...old, spec: { ...(old.spec as object), resources: { requests: { storage: '2Gi' } } } };
     assert.deepEqual(runUpdate('/persistentvolumeclaims', grown, old).errors, []);
     const changed = { ...old, spec: { ...(old.spec as object), accessModes: ['ReadWriteMany'] } };
@@ -123,7 +123,7 @@ describe('PersistentVolumeClaim', () => {
   });
 
   it('refuses shrinking below the capacity', () => {
-    const old = { ...created('/persistentvolumeclaims', pvc({ ...claimSpec, resources: { requests: { storage: '2Gi' } } })), status: { phase: 'Bound', capacity: { storage: '2Gi' } } };
+    const old: Record<string, unknown> = { ...created('/persistentvolumeclaims', pvc({ ...claimSpec, resources: { requests: { storage: '2Gi' } } })), status: { phase: 'Bound', capacity: { storage: '2Gi' } } };
     const shrunk = { ...old, spec: { ...(old.spec as object), resources: { requests: { storage: '1Gi' } } } };
     assert.deepEqual(runUpdate('/persistentvolumeclaims', shrunk, old).errors, ['spec.resources.requests.storage: Forbidden: field can not be less than status.capacity']);
   });
