@@ -143,3 +143,10 @@ describe('ResourceQuota', () => {
     ]);
   });
 });
+
+describe('core/v1 Event with an eventTime', () => {
+  it('names reportingComponent as core/v1 calls it', () => {
+    const ev = { metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, eventTime: '2024-01-01T00:00:00.000000Z', reportingInstance: 'i', action: 'A', reason: 'R' };
+    assert.deepEqual(runCreate('/events', ev).errors.slice(0, 1), ['reportingComponent: Required value']);
+  });
+});

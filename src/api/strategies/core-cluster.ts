@@ -213,6 +213,8 @@ interface EventView {
   involvedNamespace: string;
   eventTime: unknown;
   reportingController: string;
+  /** What the request's API version calls reportingController. */
+  reportingField: string;
   reportingInstance: string;
   action: string;
   reason: string;
@@ -232,6 +234,7 @@ function coreEventView(e: KubeObject): EventView {
     involvedNamespace: str(sub(o, 'involvedObject'), 'namespace'),
     eventTime: o.eventTime,
     reportingController: str(o, 'reportingComponent'),
+    reportingField: 'reportingComponent',
     reportingInstance: str(o, 'reportingInstance'),
     action: str(o, 'action'),
     reason: str(o, 'reason'),
@@ -252,6 +255,7 @@ function eventsV1View(e: KubeObject): EventView {
     involvedNamespace: str(sub(o, 'regarding'), 'namespace'),
     eventTime: o.eventTime,
     reportingController: str(o, 'reportingController'),
+    reportingField: 'reportingController',
     reportingInstance: str(o, 'reportingInstance'),
     action: str(o, 'action'),
     reason: str(o, 'reason'),
@@ -281,8 +285,10 @@ function legacyValidateEvent(e: EventView): FieldError[] {
     if (!e.involvedNamespace && e.namespace !== 'default' && e.namespace !== 'kube-system') {
       errs.push(fieldErrors.invalid(nsPath, e.involvedNamespace, 'does not match event.namespace'));
     }
-    if (!e.reportingController) errs.push(fieldErrors.required(field('reportingController'), ''));
-    for (const m of isQualifiedName(e.reportingController)) errs.push(fieldErrors.invalid(field('reportingController'), e.reportingController, m));
+    // as upstream: the field is named as the request's version names it
+    const rc = field(e.reportingField);
+    if (!e.reportingController) errs.push(fieldErrors.required(rc, ''));
+    for (const m of isQualifiedName(e.reportingController)) errs.push(fieldErrors.invalid(rc, e.reportingController, m));
     if (!e.reportingInstance) errs.push(fieldErrors.required(field('reportingInstance'), ''));
     if (byteLen(e.reportingInstance) > REPORTING_INSTANCE_LIMIT) {
       errs.push(fieldErrors.invalid(field('reportingInstance'), '', `can have at most ${REPORTING_INSTANCE_LIMIT} characters`));

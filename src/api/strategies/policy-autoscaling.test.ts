@@ -96,6 +96,12 @@ describe('HorizontalPodAutoscaler', () => {
     it(`rejects ${name}`, () => assert.deepEqual(runCreate(HPA, obj).errors, expected));
   }
 
+  it('gives a v1 autoscaler without target the default CPU target', () => {
+    const out = runCreate(HPA, v1({ scaleTargetRef: target, maxReplicas: 3 }));
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.obj.spec, { scaleTargetRef: target, maxReplicas: 3, minReplicas: 1, targetCPUUtilizationPercentage: 80 });
+  });
+
   it('serves the v1 zero status with both counters', () => {
     const out = runCreate(HPA, v1({ scaleTargetRef: target, maxReplicas: 3, targetCPUUtilizationPercentage: 50 }));
     assert.deepEqual(out.errors, []);

@@ -98,6 +98,7 @@ const POLICY_TYPES = ['Percent', 'Pods'];
 const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 const MAX_PERIOD_SECONDS = 1800;
 const DEFAULT_CPU_UTILIZATION = 80;
+const HPA_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
 
 const isV1 = (hpa: KubeObject) => hpa.apiVersion === 'autoscaling/v1';
 
@@ -129,10 +130,16 @@ function defaultScalingRules(rules: unknown, up: boolean): Obj {
   return out;
 }
 
-/** The autoscaling/v2 defaults beyond minReplicas: the CPU metric and the behavior rules. */
+/** The HPA defaults beyond minReplicas: the 80% CPU target (v1 and v2) and the v2 behavior rules. */
 export function defaultHPAv2(hpa: KubeObject): void {
-  if (isV1(hpa)) return;
   const spec = child(hpa as Obj, 'spec');
+  if (isV1(hpa)) {
+    // as upstream's v1 conversion: no CPU target and no other metrics means the default target
+    if (!has(spec, 'targetCPUUtilizationPercentage') && hpa.metadata?.annotations?.[HPA_METRICS_ANNOTATION] === undefined) {
+      spec.targetCPUUtilizationPercentage = DEFAULT_CPU_UTILIZATION;
+    }
+    return;
+  }
   if (list(spec, 'metrics').length === 0) {
     spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: DEFAULT_CPU_UTILIZATION } } }];
   }
