@@ -17,6 +17,7 @@ import {
   InProcessClient,
 } from './apiserver/index.js';
 import { CONTROLLERS, ControllerManager } from './controllers/index.js';
+import { Scheduler } from './scheduler/index.js';
 import { registryLister } from './apiserver/admission/lister.js';
 import { DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './apiserver/admission/plugins/pods.js';
 import {
@@ -51,6 +52,8 @@ export interface ServerOptions {
   controllers?: readonly string[];
   /** Lease-based leader election for the controller-manager (default on, as upstream). */
   leaderElection?: boolean;
+  /** Run kube-scheduler (default true); it elects a leader on Lease kube-system/kube-scheduler unless leaderElection is false. */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -166,6 +169,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
       });
       components.push(manager.run(abort.signal).catch((e: unknown) => log.error('controller-manager failed', { error: e })));
+    }
+    if (opts.scheduler !== false) {
+      const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock);
+      const scheduler = new Scheduler({
+        client: schedClient,
+        clock,
+        host: hostname(),
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
+      });
+      components.push(scheduler.run(abort.signal).catch((e: unknown) => log.error('scheduler failed', { error: e })));
     }
     ready = true;
 

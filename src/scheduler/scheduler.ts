@@ -12,6 +12,7 @@
  * With leader election (Lease kube-system/kube-scheduler) only the leader schedules; losing
  * the lease stops scheduling before another instance may start.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { gvr, type ApiClient } from '../client/api-client.js';
 import { isTombstone, type DeletedFinalStateUnknown } from '../client/indexer.js';
@@ -194,7 +195,14 @@ export class Scheduler {
     }
   }
 
-  private async runScheduler(signal: AbortSignal): Promise<void> {
+  private async runScheduler(outer: AbortSignal): Promise<void> {
+    // One signal for this term's informers, queue and recorder; each informer listens to it.
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    const stop = () => ac.abort();
+    if (outer.aborted) stop();
+    else outer.addEventListener('abort', stop, { once: true });
+    const signal = ac.signal;
     const client = this.opts.client;
     const informers = new SharedInformerFactory({ client, clock: this.clock });
     const host = this.opts.host ?? hostname();
@@ -256,6 +264,7 @@ export class Scheduler {
       await Promise.allSettled([...r.bindings]);
       await informers.shutdown();
       await recording;
+      outer.removeEventListener('abort', stop);
       if (this.current === r) this.current = undefined;
     }
   }
