@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Code, CycleState, type NodeInfo, type Pod, type Status } from '../framework/index.js';
+import { Code, CycleState, type NodeInfo, type NodeSelectorTerm, type Pod, type PodSpec, type Status } from '../framework/index.js';
 import { filterAll, makeNode, makePod, newTestFramework, nodeInfoOf } from '../testing.js';
 import { Names } from './names.js';
 
@@ -110,7 +110,7 @@ describe('NodeAffinity', () => {
   const hdd = makeNode('hdd', { labels: { disk: 'hdd', gen: '3' } });
   const bare = makeNode('bare');
   const reason = "node(s) didn't match Pod's node affinity/selector";
-  const required = (terms: unknown[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } }) as never;
+  const required = (terms: NodeSelectorTerm[]): Partial<PodSpec> => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
   run(Names.NodeAffinity, [
     {
       name: 'nodeSelector',
