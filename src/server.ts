@@ -64,7 +64,7 @@ export interface ServerOptions {
   /** A node agent for this machine, simulated for now (named `nodeName`, default the hostname). */
   localNode?: 'simulated';
   nodeName?: string;
-  /** Run the scheduler (default true). */
+  /** Run kube-scheduler (default true); it elects a leader on Lease kube-system/kube-scheduler unless leaderElection is false. */
   scheduler?: boolean;
 }
 
@@ -231,12 +231,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     if (opts.scheduler !== false) {
       const schedClient = new InProcessClient(registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, clock, evictionCheck);
-      const scheduler = new ControllerManager({
+      const scheduler = new Scheduler({
         client: schedClient,
-        controllers: { scheduler: (ctx) => new Scheduler(ctx) },
         clock,
         host: hostname(),
-        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}`, name: 'kube-scheduler' },
+        leaderElection: opts.leaderElection === false ? undefined : { identity: `${hostname()}_${randomUUID()}` },
       });
       components.push(scheduler.run(abort.signal).catch((e: unknown) => log.error('scheduler failed', { error: e })));
     }

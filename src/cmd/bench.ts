@@ -1,4 +1,5 @@
 import { runApiBench } from '../../bench/api.js';
+import { runSchedulerBench } from '../../bench/scheduler.js';
 import { runStorageBench } from '../../bench/storage.js';
 import { runDensityBench } from '../../bench/density.js';
 import { parseFlags, UsageError } from './flags.js';
@@ -7,9 +8,10 @@ const SUITES: Record<string, { about: string; run: (argv: string[]) => Promise<n
   storage: { about: 'the SQLite store against a real etcd: writes, lists, watch delivery', run: runStorageBench },
   api: { about: 'the API server over HTTPS: creates, gets, lists, watch fan-out, cold start, RSS', run: runApiBench },
   density: { about: 'the whole control plane with simulated nodes: a Deployment of M pods to Running, scheduling throughput, RSS', run: runDensityBench },
+  scheduler: { about: 'kube-scheduler throughput and create-to-bound latency (scheduler_perf SchedulingBasic)', run: runSchedulerBench },
 };
 
-const PLANNED = ['scheduler', 'pod-startup'];
+const PLANNED = ['pod-startup'];
 
 export async function runBench(argv: string[]): Promise<number> {
   const [suite, ...rest] = argv;

@@ -1,303 +1,500 @@
-import { isConflict, isNotFound } from '../apimachinery/status.js';
-import type { KubeObject } from '../apimachinery/types.js';
-import { gvr } from '../client/api-client.js';
-import { EventType, type EventRecorder } from '../client/event-recorder.js';
-import { isTombstone } from '../client/indexer.js';
+/**
+ * kube-scheduler: watches pods and nodes, places every pending pod of the default
+ * scheduler (spec.schedulerName "default-scheduler", or absent) on a node, and binds it.
+ *
+ * One pod at a time goes through the scheduling cycle (snapshot, filters, scores, preemption
+ * when nothing fits, then assume + Reserve + Permit); its binding cycle (PreBind, Bind) then
+ * runs concurrently with the next pods' scheduling cycles, which already see the assumed pod.
+ * Success shows as the pod's binding (the apiserver sets PodScheduled=True) and a Normal
+ * event Scheduled; failure as PodScheduled=False (reason Unschedulable, or SchedulerError
+ * for internal errors) with the diagnosis message, and a Warning event FailedScheduling.
+ *
+ * With leader election (Lease kube-system/kube-scheduler) only the leader schedules; losing
+ * the lease stops scheduling before another instance may start.
+ */
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { gvr, type ApiClient } from '../client/api-client.js';
+import { isTombstone, type DeletedFinalStateUnknown } from '../client/indexer.js';
+import { SharedInformerFactory } from '../client/informer-factory.js';
+import type { ResourceEventHandler } from '../client/informer.js';
+import { LeaderElector } from '../client/leader-election.js';
 import type { Lister } from '../client/lister.js';
 import { rfc3339 } from '../client/time-format.js';
-import { runWorkers, Workqueue } from '../client/workqueue.js';
-import type { Controller, ControllerContext } from '../controllers/framework/index.js';
-import { keyOf, splitKeyOf } from '../controllers/framework/index.js';
+import { isNotFound } from '../apimachinery/status.js';
+import type { KubeObject } from '../apimachinery/types.js';
+import { realClock, type Clock } from '../util/clock.js';
 import { logger } from '../util/log.js';
-import { Code, NodeInfo, requestsOf, type Plugin, type Status } from './framework/index.js';
-import { DEFAULT_PLUGINS } from './plugins/index.js';
+import { EventsRecorder, NOTE_LENGTH_LIMIT } from './events.js';
+import {
+  ActionType,
+  Code,
+  CycleState,
+  DEFAULT_SCHEDULER_NAME,
+  ERR_NO_NODES_AVAILABLE,
+  EventResource,
+  FitError,
+  Framework,
+  NominatingMode,
+  PodInfo,
+  ScheduleAlgorithm,
+  SchedulerCache,
+  SchedulingQueue,
+  Snapshot,
+  Status,
+  isRejected,
+  isSuccess,
+  newDiagnosis,
+  nodeSchedulingPropertiesChange,
+  podSchedulingPropertiesChange,
+  schedulerNameOf,
+  type ClusterEvent,
+  type MaybeStatus,
+  type NominatingInfo,
+  type Node,
+  type PluginConfig,
+  type PluginFactory,
+  type Pod,
+  type QueuedPodInfo,
+} from './framework/index.js';
+import { DEFAULT_PLUGINS, IN_TREE_PLUGINS } from './plugins/index.js';
 
 const log = logger('scheduler');
+
 const PODS = gvr('v1', 'pods');
 const NODES = gvr('v1', 'nodes');
-export const SCHEDULER_NAME = 'default-scheduler';
-const BACKOFF_INITIAL_MS = 1000;
-const BACKOFF_MAX_MS = 10_000;
-/** Unschedulable pods are retried at least this often even without a relevant event (upstream: 5 minutes). */
-const FLUSH_MS = 5 * 60_000;
+/** As upstream, the scheduler does not watch finished pods: they use no resources. */
+export const POD_FIELD_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 
-type Obj = Record<string, unknown>;
-const phaseOf = (p: KubeObject) => (p.status as Obj | undefined)?.phase;
-const priorityOf = (p: KubeObject) => Number((p.spec as Obj | undefined)?.priority ?? 0);
-const nodeNameOf = (p: KubeObject) => (p.spec as Obj | undefined)?.nodeName as string | undefined;
-
-function wantsScheduling(p: KubeObject): boolean {
-  const spec = (p.spec ?? {}) as Obj;
-  const name = (spec.schedulerName as string | undefined) || SCHEDULER_NAME;
-  return name === SCHEDULER_NAME && !spec.nodeName && !p.metadata?.deletionTimestamp && phaseOf(p) !== 'Succeeded' && phaseOf(p) !== 'Failed';
+export interface SchedulerLeaderElection {
+  /** This instance's unique identity. */
+  identity: string;
+  /** Lease namespace and name (default kube-system/kube-scheduler). */
+  namespace?: string;
+  name?: string;
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
 }
 
-/**
- * kube-scheduler: pods without a node (schedulerName default-scheduler) are taken in
- * priority order, filtered against every node by the plugins (NodeUnschedulable, NodeName,
- * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit), scored (LeastAllocated, node
- * affinity preferences, PreferNoSchedule taints) and bound to the best node (ties broken at
- * random) through pods/binding. A pod that fits nowhere gets PodScheduled=False
- * (Unschedulable) and a FailedScheduling event with upstream's "0/N nodes are available: ..."
- * message; a higher-priority pod preempts lower-priority pods when removing them makes it
- * fit (status.nominatedNodeName). Pods bound but not yet seen in the cache are "assumed" so
- * back-to-back pods account for each other.
- */
-export class Scheduler implements Controller {
-  readonly name = 'scheduler';
-  private readonly queue: Workqueue<string>;
-  private readonly pods: Lister;
-  private readonly nodes: Lister;
-  private readonly recorder: EventRecorder;
-  private readonly assumed = new Map<string, { pod: KubeObject; node: string }>();
-  private readonly attempts = new Map<string, number>();
-  private readonly unschedulable = new Set<string>();
-  private readonly plugins: readonly Plugin[];
+export interface SchedulerOptions {
+  client: ApiClient;
+  clock?: Clock;
+  /** Without it this instance schedules at once (single control plane). */
+  leaderElection?: SchedulerLeaderElection;
+  /** The scheduler name pods select (default "default-scheduler"). */
+  schedulerName?: string;
+  /** Plugins of the profile (default: upstream's default set and weights). */
+  plugins?: readonly PluginConfig[];
+  /** Plugin factories by name (default: the in-tree plugins). */
+  registry?: Record<string, PluginFactory>;
+  /** 0/absent: adaptive (50% minus 1% per 125 nodes, at least 5%, at least 100 nodes). */
+  percentageOfNodesToScore?: number;
+  podInitialBackoffSeconds?: number;
+  podMaxBackoffSeconds?: number;
+  /** Source of randomness for tie-breaks and preemption offsets (default Math.random). */
+  random?: () => number;
+  /** Host name in reportingInstance ("default-scheduler-<host>"); default os.hostname(). */
+  host?: string;
+}
 
-  constructor(private readonly ctx: ControllerContext, plugins: readonly Plugin[] = DEFAULT_PLUGINS) {
-    this.plugins = plugins;
-    this.queue = new Workqueue<string>({ clock: ctx.clock });
-    const podInf = ctx.informers.informerFor(PODS);
-    const nodeInf = ctx.informers.informerFor(NODES);
-    this.pods = podInf.lister();
-    this.nodes = nodeInf.lister();
-    this.recorder = ctx.recorder(SCHEDULER_NAME);
-    podInf.addEventHandler({
-      onAdd: (p) => {
-        if (wantsScheduling(p)) this.queue.add(keyOf(p));
-        else this.assumed.delete(p.metadata!.uid!);
+/** Cuts a message to the event note limit, as upstream (" ..." suffix). */
+export function truncateMessage(message: string): string {
+  if (message.length <= NOTE_LENGTH_LIMIT) return message;
+  const suffix = ' ...';
+  return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+}
+
+const unwrap = <T extends KubeObject>(o: KubeObject | DeletedFinalStateUnknown): T => (isTombstone(o) ? (o.obj as T) : (o as T));
+
+/** Handler that only sees objects passing `filter`; an update crossing it becomes an add or delete. */
+function filtering(filter: (o: KubeObject) => boolean, h: ResourceEventHandler): ResourceEventHandler {
+  return {
+    onAdd: (o, initial) => {
+      if (filter(o)) h.onAdd?.(o, initial);
+    },
+    onUpdate: (oldObj, newObj) => {
+      const was = filter(oldObj);
+      const is = filter(newObj);
+      if (was && is) h.onUpdate?.(oldObj, newObj);
+      else if (was) h.onDelete?.(oldObj);
+      else if (is) h.onAdd?.(newObj, false);
+    },
+    onDelete: (o) => {
+      if (filter(unwrap(o))) h.onDelete?.(o);
+    },
+  };
+}
+
+/** What one leadership term of the scheduler works with. */
+interface Running {
+  informers: SharedInformerFactory;
+  recorder: EventsRecorder;
+  fwk: Framework;
+  queue: SchedulingQueue;
+  cache: SchedulerCache;
+  snapshot: Snapshot;
+  algorithm: ScheduleAlgorithm;
+  pods: Lister<Pod>;
+  bindings: Set<Promise<void>>;
+  signal: AbortSignal;
+}
+
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly schedulerName: string;
+  private current: Running | undefined;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  }
+
+  /** The live internals while scheduling (for tests and diagnostics). */
+  get internals(): Readonly<Pick<Running, 'queue' | 'cache' | 'fwk' | 'recorder'>> | undefined {
+    return this.current;
+  }
+
+  /** Schedules (as leader, when leader election is configured) until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const le = this.opts.leaderElection;
+    if (!le) return this.runScheduler(signal);
+    while (!signal.aborted) {
+      let leading: Promise<void> | undefined;
+      const lost = new AbortController();
+      const onAbort = () => lost.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const elector = new LeaderElector({
+        client: this.opts.client,
+        namespace: le.namespace ?? 'kube-system',
+        name: le.name ?? 'kube-scheduler',
+        identity: le.identity,
+        clock: this.clock,
+        leaseDurationSeconds: le.leaseDurationSeconds,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        releaseOnCancel: true,
+        callbacks: {
+          onStartedLeading: (leadSignal: AbortSignal) => {
+            log.info('became leader; starting scheduling', { identity: le.identity });
+            leading = this.runScheduler(AbortSignal.any([leadSignal, lost.signal]));
+          },
+          onStoppedLeading: () => {
+            lost.abort();
+            if (!signal.aborted) log.warn('lost leadership; scheduling stopped', { identity: le.identity });
+          },
+        },
+      });
+      try {
+        await elector.run(signal);
+      } finally {
+        lost.abort();
+        signal.removeEventListener('abort', onAbort);
+        await leading;
+      }
+    }
+  }
+
+  private async runScheduler(outer: AbortSignal): Promise<void> {
+    // One signal for this term's informers, queue and recorder; each informer listens to it.
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    const stop = () => ac.abort();
+    if (outer.aborted) stop();
+    else outer.addEventListener('abort', stop, { once: true });
+    const signal = ac.signal;
+    const client = this.opts.client;
+    const informers = new SharedInformerFactory({ client, clock: this.clock });
+    const host = this.opts.host ?? hostname();
+    const recorder = new EventsRecorder({ client, reportingController: this.schedulerName, reportingInstance: `${this.schedulerName}-${host}`, clock: this.clock });
+    const podInformer = informers.informerFor(PODS, { fieldSelector: POD_FIELD_SELECTOR });
+    const nodeInformer = informers.informerFor(NODES);
+    const pods = podInformer.lister<Pod>();
+    const fwk = new Framework({
+      profileName: this.schedulerName,
+      registry: this.opts.registry ?? IN_TREE_PLUGINS,
+      plugins: this.opts.plugins ?? DEFAULT_PLUGINS,
+      client,
+      informers,
+      clock: this.clock,
+      recorder,
+      random: this.opts.random,
+      percentageOfNodesToScore: this.opts.percentageOfNodesToScore,
+    });
+    const queue = new SchedulingQueue({
+      clock: this.clock,
+      less: fwk.queueSort ? (a, b) => fwk.queueSort!.less(a, b) : undefined,
+      preEnqueuePlugins: fwk.preEnqueuePlugins,
+      hints: fwk.queueingHints(),
+      podInitialBackoffMs: (this.opts.podInitialBackoffSeconds ?? 1) * 1000,
+      podMaxBackoffMs: (this.opts.podMaxBackoffSeconds ?? 10) * 1000,
+      isPodPending: (p) => {
+        const cur = pods.get(p.metadata.namespace ?? '', p.metadata.name ?? '');
+        return !!cur && !cur.spec?.nodeName;
       },
-      onUpdate: (_a, p) => {
-        if (wantsScheduling(p)) this.queue.add(keyOf(p));
-        else if (nodeNameOf(p)) this.assumed.delete(p.metadata!.uid!);
+    });
+    const cache = new SchedulerCache();
+    const snapshot = new Snapshot();
+    fwk.setSnapshot(snapshot);
+    fwk.setNominator(queue);
+    const r: Running = { informers, recorder, fwk, queue, cache, snapshot, algorithm: new ScheduleAlgorithm(fwk, snapshot), pods, bindings: new Set(), signal };
+    this.addEventHandlers(r, podInformer, nodeInformer);
+
+    const recording = recorder.run(signal);
+    informers.start(signal);
+    const queueRun = queue.run(signal);
+    this.current = r;
+    try {
+      if (await informers.waitForCacheSync(signal)) {
+        log.info('caches synced; scheduling', { schedulerName: this.schedulerName });
+        for (;;) {
+          const q = await queue.pop(signal);
+          if (!q) break;
+          try {
+            await this.scheduleOne(r, q);
+          } catch (e: unknown) {
+            log.error('scheduling attempt failed unexpectedly', { pod: `${q.podInfo.namespace}/${q.podInfo.name}`, error: e });
+            queue.done(q.podInfo.uid);
+          }
+        }
+      }
+    } finally {
+      queue.close();
+      await queueRun;
+      await Promise.allSettled([...r.bindings]);
+      await informers.shutdown();
+      await recording;
+      outer.removeEventListener('abort', stop);
+      if (this.current === r) this.current = undefined;
+    }
+  }
+
+  private responsibleFor(pod: Pod): boolean {
+    return schedulerNameOf(pod) === this.schedulerName;
+  }
+
+  private addEventHandlers(r: Running, podInformer: ReturnType<SharedInformerFactory['informerFor']>, nodeInformer: ReturnType<SharedInformerFactory['informerFor']>): void {
+    const { cache, queue } = r;
+    const assigned = (o: KubeObject) => !!(o as Pod).spec?.nodeName;
+    podInformer.addEventHandler(
+      filtering(assigned, {
+        onAdd: (o) => {
+          const pod = o as Pod;
+          cache.addPod(pod);
+          queue.moveAllToActiveOrBackoffQueue({ resource: EventResource.AssignedPod, actionType: ActionType.Add, label: 'AssignedPodAdd' }, undefined, pod);
+        },
+        onUpdate: (o, n) => {
+          const oldPod = o as Pod;
+          const newPod = n as Pod;
+          cache.updatePod(oldPod, newPod);
+          for (const ev of podSchedulingPropertiesChange(newPod, oldPod)) queue.moveAllToActiveOrBackoffQueue(ev, oldPod, newPod);
+        },
+        onDelete: (o) => {
+          const pod = unwrap<Pod>(o);
+          cache.removePod(pod);
+          queue.moveAllToActiveOrBackoffQueue({ resource: EventResource.AssignedPod, actionType: ActionType.Delete, label: 'AssignedPodDelete' }, pod, undefined);
+        },
+      }),
+    );
+    podInformer.addEventHandler(
+      filtering((o) => !assigned(o) && this.responsibleFor(o as Pod), {
+        onAdd: (o) => queue.add(o as Pod),
+        onUpdate: (o, n) => {
+          const oldPod = o as Pod;
+          const newPod = n as Pod;
+          if (oldPod.metadata.resourceVersion === newPod.metadata.resourceVersion) return;
+          if (cache.isAssumedPod(newPod)) return;
+          queue.update(oldPod, newPod);
+        },
+        onDelete: (o) => {
+          const pod = unwrap<Pod>(o);
+          queue.delete(pod);
+          if (r.fwk.rejectWaitingPod(pod.metadata.uid ?? '')) {
+            queue.moveAllToActiveOrBackoffQueue({ resource: EventResource.AssignedPod, actionType: ActionType.Delete, label: 'AssignedPodDelete' }, pod, undefined);
+          }
+        },
+      }),
+    );
+    nodeInformer.addEventHandler({
+      onAdd: (o) => {
+        cache.addNode(o as Node);
+        queue.moveAllToActiveOrBackoffQueue({ resource: EventResource.Node, actionType: ActionType.Add, label: 'NodeAdd' }, undefined, o);
+      },
+      onUpdate: (o, n) => {
+        cache.updateNode(o as Node, n as Node);
+        for (const ev of nodeSchedulingPropertiesChange(n as Node, o as Node)) queue.moveAllToActiveOrBackoffQueue(ev, o, n);
       },
       onDelete: (o) => {
-        const p = isTombstone(o) ? o.obj : o;
-        if (!p) return;
-        this.assumed.delete(p.metadata!.uid!);
-        this.unschedulable.delete(keyOf(p));
-        // Freed resources may let waiting pods in.
-        if (nodeNameOf(p)) this.retryUnschedulable();
+        const node = unwrap<Node>(o);
+        cache.removeNode(node);
+        queue.moveAllToActiveOrBackoffQueue({ resource: EventResource.Node, actionType: ActionType.Delete, label: 'NodeDelete' }, node, undefined);
       },
     });
-    nodeInf.addEventHandler({
-      onAdd: () => this.retryUnschedulable(),
-      onUpdate: (a, b) => {
-        if (JSON.stringify(a.spec) !== JSON.stringify(b.spec) || JSON.stringify((a.status as Obj)?.allocatable) !== JSON.stringify((b.status as Obj)?.allocatable) || JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels)) {
-          this.retryUnschedulable();
-        }
-      },
-    });
-  }
-
-  private retryUnschedulable(): void {
-    for (const k of this.unschedulable) this.queue.add(k);
-    this.unschedulable.clear();
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    if (!(await this.ctx.informers.waitForCacheSync(signal))) return;
-    // Workers take pods one at a time so each decision sees the previous one (as upstream's single scheduling cycle).
-    await runWorkers(this.queue, (key) => this.scheduleOne(key), signal, { workers: 1, name: 'scheduler', log });
-  }
-
-  private snapshot(): Map<string, NodeInfo> {
-    const infos = new Map<string, NodeInfo>();
-    for (const n of this.nodes.list()) infos.set(n.metadata!.name!, new NodeInfo(n));
-    const seen = new Set<string>();
-    for (const p of this.pods.list()) {
-      const node = nodeNameOf(p);
-      if (!node || phaseOf(p) === 'Succeeded' || phaseOf(p) === 'Failed') continue;
-      infos.get(node)?.addPod(p);
-      seen.add(p.metadata!.uid!);
+    // Storage objects: only their changes matter to the queue.
+    const storage: [ReturnType<typeof gvr>, ClusterEvent['resource']][] = [
+      [gvr('v1', 'persistentvolumes'), EventResource.PersistentVolume],
+      [gvr('v1', 'persistentvolumeclaims'), EventResource.PersistentVolumeClaim],
+      [gvr('storage.k8s.io/v1', 'storageclasses'), EventResource.StorageClass],
+    ];
+    const registered = r.fwk.queueingHints();
+    for (const [g, resource] of storage) {
+      if (!registered.some((h) => h.event.resource === resource)) continue;
+      r.informers.informerFor(g).addEventHandler({
+        onAdd: (o) => queue.moveAllToActiveOrBackoffQueue({ resource, actionType: ActionType.Add, label: `${resource}Add` }, undefined, o),
+        onUpdate: (o, n) => queue.moveAllToActiveOrBackoffQueue({ resource, actionType: ActionType.UpdateOther, label: `${resource}Update` }, o, n),
+        onDelete: (o) => queue.moveAllToActiveOrBackoffQueue({ resource, actionType: ActionType.Delete, label: `${resource}Delete` }, unwrap(o), undefined),
+      });
     }
-    for (const [uid, a] of this.assumed) if (!seen.has(uid)) infos.get(a.node)?.addPod(a.pod);
-    return infos;
   }
 
-  private filter(pod: KubeObject, n: NodeInfo): Status {
-    const reasons: string[] = [];
-    let code: Code = Code.Success;
-    for (const p of this.plugins) {
-      if (!p.filter) continue;
-      const s = p.filter(pod, n);
-      if (s.code === Code.Success) continue;
-      // As upstream: the first unresolvable plugin ends the node's evaluation.
-      if (s.code === Code.UnschedulableAndUnresolvable) return s;
-      code = s.code;
-      reasons.push(...s.reasons);
+  /** One pod's scheduling cycle; its binding cycle is started and not awaited. */
+  private async scheduleOne(r: Running, q: QueuedPodInfo): Promise<void> {
+    const { fwk, queue, cache } = r;
+    const pod = q.podInfo.pod;
+    if (pod.metadata.deletionTimestamp || cache.isAssumedPod(pod)) {
+      queue.done(q.podInfo.uid);
+      return;
     }
-    return { code, reasons };
+    const state = new CycleState();
+    cache.updateSnapshot(r.snapshot);
+    const outcome = r.algorithm.schedulePod(state, pod);
+    if (outcome.kind !== 'scheduled') {
+      const clear: NominatingInfo = { mode: NominatingMode.Override, nominatedNodeName: '' };
+      if (outcome.kind === 'no-nodes') return this.handleFailure(r, q, Status.withError(Code.UnschedulableAndUnresolvable, new Error(ERR_NO_NODES_AVAILABLE)), clear);
+      if (outcome.kind === 'error') return this.handleFailure(r, q, outcome.status, clear);
+      const fitError = outcome.fitError;
+      let nominating: NominatingInfo | undefined;
+      if (fwk.hasPostFilterPlugins()) {
+        const { result, status } = await fwk.runPostFilterPlugins(state, pod, fitError.diagnosis.nodeToStatus);
+        fitError.diagnosis.postFilterMsg = status?.message() ?? '';
+        if (status?.code === Code.Error) log.error('PostFilter failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, status: status.message() });
+        nominating = result?.nominatingInfo;
+      }
+      return this.handleFailure(r, q, Status.withError(Code.Unschedulable, new Error(fitError.message())), nominating, fitError);
+    }
+    const host = outcome.result.suggestedHost;
+    const assumed: Pod = structuredClone(pod);
+    assumed.spec.nodeName = host;
+    try {
+      cache.assumePod(assumed);
+    } catch (e: unknown) {
+      return this.handleFailure(r, q, Status.asStatus(e), { mode: NominatingMode.Override, nominatedNodeName: '' });
+    }
+    queue.deleteNominatedPodIfExists(assumed);
+    const rejectedOnHost = (s: Status): [Status, FitError | undefined] => {
+      if (!isRejected(s)) return [s, undefined];
+      const d = newDiagnosis();
+      d.nodeToStatus.set(host, s);
+      if (s.plugin) d.unschedulablePlugins.add(s.plugin);
+      const fe = new FitError(pod, 1, d);
+      return [Status.withError(s.code, new Error(fe.message())), fe];
+    };
+    const reserve = fwk.runReservePluginsReserve(state, assumed, host);
+    if (!isSuccess(reserve)) {
+      fwk.runReservePluginsUnreserve(state, assumed, host);
+      cache.forgetPod(assumed);
+      const [s, fe] = rejectedOnHost(reserve!);
+      return this.handleFailure(r, q, s, { mode: NominatingMode.Override, nominatedNodeName: '' }, fe);
+    }
+    const permit = fwk.runPermitPlugins(state, assumed, host);
+    if (!isSuccess(permit) && permit!.code !== Code.Wait) {
+      fwk.runReservePluginsUnreserve(state, assumed, host);
+      cache.forgetPod(assumed);
+      const [s, fe] = rejectedOnHost(permit!);
+      return this.handleFailure(r, q, s, { mode: NominatingMode.Override, nominatedNodeName: '' }, fe);
+    }
+    const binding = this.bindingCycle(r, q, state, assumed, host).finally(() => r.bindings.delete(binding));
+    r.bindings.add(binding);
   }
 
-  async scheduleOne(key: string): Promise<{ requeueAfter?: number } | void> {
-    const { namespace, name } = splitKeyOf(key);
-    const pod = this.pods.get(namespace, name);
-    if (!pod || !wantsScheduling(pod) || this.assumed.has(pod.metadata!.uid!)) return;
-    const infos = this.snapshot();
-    const statuses = new Map<string, Status>();
-    const feasible: NodeInfo[] = [];
-    for (const n of infos.values()) {
-      const s = this.filter(pod, n);
-      if (s.code === Code.Success) feasible.push(n);
-      else statuses.set(n.name, s);
+  private async bindingCycle(r: Running, q: QueuedPodInfo, state: CycleState, assumed: Pod, host: string): Promise<void> {
+    const { fwk, cache, queue } = r;
+    let s: MaybeStatus = await fwk.waitOnPermit(assumed);
+    if (isSuccess(s)) s = await fwk.runPreBindPlugins(state, assumed, host, r.signal);
+    if (isSuccess(s)) {
+      s = await fwk.runBindPlugins(state, assumed, host);
+      if (s?.code === Code.Skip) s = Status.asStatus(new Error('no Bind plugin bound the pod'));
     }
-    if (!feasible.length) return this.failed(pod, infos, statuses);
-    let best: NodeInfo[] = [];
-    let bestScore = -Infinity;
-    for (const n of feasible) {
-      let score = 0;
-      for (const p of this.plugins) if (p.score) score += p.score(pod, n) * (p.weight ?? 1);
-      if (score > bestScore) {
-        best = [n];
-        bestScore = score;
-      } else if (score === bestScore) best.push(n);
+    if (isSuccess(s)) {
+      cache.finishBinding(assumed);
+      r.recorder.eventf(assumed, undefined, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${assumed.metadata.namespace}/${assumed.metadata.name} to ${host}`);
+      fwk.runPostBindPlugins(state, assumed, host);
+      queue.done(q.podInfo.uid);
+      return;
     }
-    const chosen = best[Math.floor(Math.random() * best.length)]!;
-    return this.bind(pod, chosen.name);
+    // Give the space back before anyone else is retried for it.
+    fwk.runReservePluginsUnreserve(state, assumed, host);
+    cache.forgetPod(assumed);
+    const freed: ClusterEvent = { resource: EventResource.AssignedPod, actionType: ActionType.Delete, label: 'AssignedPodDelete' };
+    if (isRejected(s)) {
+      await this.handleFailure(r, q, s!, { mode: NominatingMode.Override, nominatedNodeName: '' });
+      queue.moveAllToActiveOrBackoffQueue(freed, assumed, undefined, (other) => other.podInfo.uid !== assumed.metadata.uid);
+    } else {
+      queue.moveAllToActiveOrBackoffQueue(freed, assumed, undefined);
+      await this.handleFailure(r, q, s!, { mode: NominatingMode.Override, nominatedNodeName: '' });
+    }
   }
 
   /**
-   * VolumeBinding's PreBind, reduced: claims of the pod that are still unbound and whose
-   * StorageClass waits for the first consumer get volume.kubernetes.io/selected-node, so the
-   * provisioner creates their volume on the chosen node.
+   * A failed attempt, as upstream's handleSchedulingFailure: the pod goes back to the queue
+   * (if it still exists unassigned), its nomination is recorded, a FailedScheduling event
+   * is emitted and its PodScheduled condition (and nominatedNodeName) are written.
    */
-  private async selectNodeForClaims(pod: KubeObject, node: string): Promise<void> {
-    const volumes = (((pod.spec as Obj | undefined)?.volumes as { persistentVolumeClaim?: { claimName?: string } }[] | undefined) ?? []);
-    for (const v of volumes) {
-      const claim = v.persistentVolumeClaim?.claimName;
-      if (!claim) continue;
-      try {
-        const pvc = await this.ctx.client.get(gvr('v1', 'persistentvolumeclaims'), pod.metadata!.namespace!, claim);
-        if ((pvc.spec as Obj | undefined)?.volumeName || pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node']) continue;
-        const cls = (pvc.spec as Obj | undefined)?.storageClassName;
-        if (typeof cls !== 'string' || !cls) continue;
-        const sc = await this.ctx.client.get(gvr('storage.k8s.io/v1', 'storageclasses'), '', cls);
-        if ((sc as Obj).volumeBindingMode !== 'WaitForFirstConsumer') continue;
-        await this.ctx.client.patch(gvr('v1', 'persistentvolumeclaims'), pod.metadata!.namespace!, claim, 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } });
-      } catch (e: unknown) {
-        if (!isNotFound(e) && !isConflict(e)) throw e;
-      }
+  private async handleFailure(r: Running, q: QueuedPodInfo, status: Status, nominating: NominatingInfo | undefined, fitError?: FitError): Promise<void> {
+    const { queue } = r;
+    const pod = q.podInfo.pod;
+    const reason = status.code === Code.Error ? 'SchedulerError' : 'Unschedulable';
+    const errMsg = status.message();
+    if (fitError) {
+      q.unschedulablePlugins = new Set(fitError.diagnosis.unschedulablePlugins);
+      q.pendingPlugins = new Set(fitError.diagnosis.pendingPlugins);
+    } else if (status.plugin && isRejected(status)) {
+      q.unschedulablePlugins = new Set([status.plugin]);
     }
+    const cached = r.pods.get(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    if (!cached || cached.metadata.uid !== pod.metadata.uid) {
+      log.info("pod doesn't exist in informer cache", { pod: `${pod.metadata.namespace}/${pod.metadata.name}` });
+      queue.done(q.podInfo.uid);
+    } else if (cached.spec?.nodeName) {
+      log.info('pod has been assigned to node; not adding it back to the queue', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node: cached.spec.nodeName });
+      queue.done(q.podInfo.uid);
+    } else {
+      q.podInfo = new PodInfo(structuredClone(cached));
+      queue.addUnschedulableIfNotPresent(q);
+      queue.addNominatedPod(q.podInfo, nominating);
+    }
+    log.info('unable to schedule pod', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, reason, message: errMsg });
+    r.recorder.eventf(pod, undefined, 'Warning', 'FailedScheduling', 'Scheduling', truncateMessage(errMsg));
+    await this.updatePodCondition(r, pod, { type: 'PodScheduled', status: 'False', reason, message: errMsg }, nominating);
   }
 
-  private async bind(pod: KubeObject, node: string): Promise<{ requeueAfter?: number } | void> {
-    const uid = pod.metadata!.uid!;
-    this.assumed.set(uid, { pod, node });
+  /** Patches the pod's condition (and nomination) unless nothing would change, as upstream's updatePod. */
+  private async updatePodCondition(
+    r: Running,
+    pod: Pod,
+    cond: { type: string; status: string; reason: string; message: string },
+    nominating: NominatingInfo | undefined,
+  ): Promise<void> {
+    const nnnNeedsUpdate = nominating?.mode === NominatingMode.Override && (pod.status?.nominatedNodeName ?? '') !== nominating.nominatedNodeName;
+    const old = (pod.status?.conditions ?? []).find((c) => c.type === cond.type);
+    const unchanged = old && old.status === cond.status && (old.reason ?? '') === cond.reason && (old.message ?? '') === cond.message && !old.lastProbeTime;
+    if (unchanged && !nnnNeedsUpdate) return;
+    const status: Record<string, unknown> = {};
+    if (!unchanged) {
+      status.conditions = [
+        {
+          ...cond,
+          lastProbeTime: null,
+          lastTransitionTime: old && old.status === cond.status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(this.clock.now()),
+        },
+      ];
+    }
+    if (nnnNeedsUpdate) status.nominatedNodeName = nominating!.nominatedNodeName || null;
     try {
-      await this.selectNodeForClaims(pod, node);
-      await this.ctx.client.create(
-        PODS,
-        pod.metadata!.namespace!,
-        { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
-        { subresource: 'binding' },
-      );
+      await this.opts.client.patch(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', 'strategic', { status }, { subresource: 'status' });
     } catch (e: unknown) {
-      this.assumed.delete(uid);
-      if (isNotFound(e) || isConflict(e)) return;
-      throw e;
+      if (!isNotFound(e)) log.warn('error updating pod status', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, error: e });
     }
-    this.attempts.delete(keyOf(pod));
-    this.unschedulable.delete(keyOf(pod));
-    this.recorder.event(this.ref(pod), EventType.Normal, 'Scheduled', `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`);
-  }
-
-  private ref(pod: KubeObject) {
-    const m = pod.metadata!;
-    return { kind: 'Pod', apiVersion: 'v1', namespace: m.namespace, name: m.name, uid: m.uid, resourceVersion: m.resourceVersion };
-  }
-
-  /** "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {a: b}." as upstream's FitError. */
-  static fitMessage(total: number, statuses: Map<string, Status>): string {
-    const counts = new Map<string, number>();
-    for (const s of statuses.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-    const parts = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([r, n]) => `${n} ${r}`);
-    return `0/${total} nodes are available${parts.length ? `: ${parts.join(', ')}` : ''}.`;
-  }
-
-  private async failed(pod: KubeObject, infos: Map<string, NodeInfo>, statuses: Map<string, Status>): Promise<{ requeueAfter?: number } | void> {
-    const key = keyOf(pod);
-    let message = Scheduler.fitMessage(infos.size, statuses);
-    const preempt = await this.preempt(pod, infos, statuses);
-    message += ` preemption: ${preempt}`;
-    const now = rfc3339(this.ctx.clock.now());
-    const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; lastProbeTime?: unknown }[] };
-    const prev = status.conditions?.find((c) => c.type === 'PodScheduled');
-    if (!prev || prev.status !== 'False' || prev.message !== message) {
-      const cond = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: prev?.status === 'False' ? prev.lastTransitionTime : now, reason: 'Unschedulable', message };
-      try {
-        const cur = await this.ctx.client.get(PODS, pod.metadata!.namespace!, pod.metadata!.name!);
-        const st = (cur.status ?? {}) as typeof status;
-        st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), cond];
-        await this.ctx.client.update(PODS, cur.metadata!.namespace!, { ...cur, status: st }, { subresource: 'status' });
-      } catch (e: unknown) {
-        if (!isNotFound(e) && !isConflict(e)) throw e;
-      }
-    }
-    this.recorder.event(this.ref(pod), EventType.Warning, 'FailedScheduling', message);
-    const n = (this.attempts.get(key) ?? 0) + 1;
-    this.attempts.set(key, n);
-    this.unschedulable.add(key);
-    return { requeueAfter: Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (n - 1)) + (n > 8 ? FLUSH_MS - BACKOFF_MAX_MS : 0) };
-  }
-
-  /**
-   * DefaultPreemption, reduced to its core: on nodes that failed only resource or port checks
-   * (Unschedulable, not Unresolvable), remove lower-priority pods, lowest priority first,
-   * until the pod fits; pick the node needing the fewest victims; delete them and nominate
-   * the node. Returns the "preemption: ..." half of the message.
-   */
-  private async preempt(pod: KubeObject, infos: Map<string, NodeInfo>, statuses: Map<string, Status>): Promise<string> {
-    const total = infos.size;
-    const policy = (pod.spec as Obj | undefined)?.preemptionPolicy;
-    if (policy === 'Never') return `0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
-    const prio = priorityOf(pod);
-    let best: { node: string; victims: KubeObject[] } | undefined;
-    let notHelpful = 0;
-    let noVictims = 0;
-    for (const n of infos.values()) {
-      const s = statuses.get(n.name);
-      if (!s || s.code === Code.UnschedulableAndUnresolvable) {
-        notHelpful++;
-        continue;
-      }
-      const lower = n.pods.filter((p) => priorityOf(p) < prio && !p.metadata?.deletionTimestamp).sort((a, b) => priorityOf(a) - priorityOf(b));
-      const trial = new NodeInfo(n.node);
-      for (const p of n.pods) trial.addPod(p);
-      const victims: KubeObject[] = [];
-      let fits = this.filter(pod, trial).code === Code.Success;
-      for (const v of lower) {
-        if (fits) break;
-        trial.removePod(v);
-        victims.push(v);
-        fits = this.filter(pod, trial).code === Code.Success;
-      }
-      if (!fits || !victims.length) {
-        noVictims++;
-        continue;
-      }
-      if (!best || victims.length < best.victims.length) best = { node: n.name, victims };
-    }
-    if (!best) {
-      const parts = [noVictims ? `${noVictims} No preemption victims found for incoming pod` : '', notHelpful ? `${notHelpful} Preemption is not helpful for scheduling` : ''].filter(Boolean);
-      return `0/${total} nodes are available: ${parts.join(', ')}.`;
-    }
-    for (const v of best.victims) {
-      this.recorder.event(this.ref(v), EventType.Normal, 'Preempted', `Preempted by pod ${pod.metadata!.uid} on node ${best.node}`);
-      try {
-        await this.ctx.client.delete(PODS, v.metadata!.namespace!, v.metadata!.name!, { preconditions: { uid: v.metadata!.uid } });
-      } catch (e: unknown) {
-        if (!isNotFound(e) && !isConflict(e)) throw e;
-      }
-    }
-    try {
-      const cur = await this.ctx.client.get(PODS, pod.metadata!.namespace!, pod.metadata!.name!);
-      await this.ctx.client.update(PODS, cur.metadata!.namespace!, { ...cur, status: { ...((cur.status as Obj) ?? {}), nominatedNodeName: best.node } }, { subresource: 'status' });
-    } catch (e: unknown) {
-      if (!isNotFound(e) && !isConflict(e)) throw e;
-    }
-    return `${best.victims.length} pod(s) preempted on node ${best.node}.`;
   }
 }
 
-export { requestsOf };

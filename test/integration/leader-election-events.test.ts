@@ -32,7 +32,7 @@ describe('leader election and events against a real server', () => {
   let inproc: ApiClient;
   let https: ApiClient;
   before(async () => {
-    c = await startTestCluster();
+    c = await startTestCluster({ scheduler: false });
     inproc = new InProcessClient(c.server.registry, admin, realClock);
     https = new HttpClient(c.client);
   });

@@ -50,8 +50,9 @@ describe('scheduler, simulated nodes and node lifecycle', () => {
     const node = (await c.req('GET', `/api/v1/nodes/${p.spec.nodeName}`)).json<Node>();
     assert.equal(p.status.podIP!.split('.').slice(0, 3).join('.'), node.spec.podCIDR!.split('.').slice(0, 3).join('.'));
     assert.ok(p.status.conditions?.some((x) => x.type === 'PodScheduled' && x.status === 'True'));
-    const events = (await c.req('GET', '/api/v1/namespaces/default/events', undefined, { query: { fieldSelector: 'involvedObject.name=p1' } })).json<{ items: { reason: string; message: string; source: { component: string } }[] }>().items;
-    assert.ok(events.some((e) => e.reason === 'Scheduled' && e.message === `Successfully assigned default/p1 to ${p.spec.nodeName}` && e.source.component === 'default-scheduler'));
+    const events = (await c.req('GET', '/api/v1/namespaces/default/events', undefined, { query: { fieldSelector: 'involvedObject.name=p1' } })).json<{ items: { reason: string; message: string; source?: { component?: string }; reportingComponent?: string }[] }>().items;
+    // The scheduler records events.k8s.io/v1 Events: read through core/v1 the reporter is reportingComponent.
+    assert.ok(events.some((e) => e.reason === 'Scheduled' && e.message === `Successfully assigned default/p1 to ${p.spec.nodeName}` && (e.source?.component || e.reportingComponent) === 'default-scheduler'));
   });
 
   it('reports an unschedulable pod as upstream, and places it when a node frees up', async () => {

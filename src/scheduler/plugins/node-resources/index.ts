@@ -1,0 +1,3 @@
+export * from './fit.js';
+export * from './balanced-allocation.js';
+export * from './resource-allocation.js';
