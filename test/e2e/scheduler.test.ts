@@ -40,8 +40,9 @@ describe('kube-scheduler seen through kubectl', () => {
       });
       const res = { cpu: '2', memory: '4Gi', pods: '110' };
       await ok(['patch', 'node', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { capacity: res, allocatable: res, conditions: [{ type: 'Ready', status: 'True' }] } })]);
-      // What the node lifecycle controller does once the node is Ready.
-      await ok(['taint', 'node', name, 'node.kubernetes.io/not-ready:NoSchedule-']);
+      // The node lifecycle controller drops the not-ready taint once the node is Ready; it may
+      // or may not have done so yet, so clear taints idempotently.
+      await ok(['patch', 'node', name, '--type=merge', '-p', '{"spec":{"taints":null}}']);
     }
   });
   after(async () => {
